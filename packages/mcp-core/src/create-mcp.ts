@@ -1,0 +1,264 @@
+/**
+ * @module createMcp: the server object whose `handle` is a pure `Request -> Response` function.
+ */
+import { createMemoryEventStore } from './events/index';
+import type { EventStore } from './events/index';
+import { ErrorCode } from './jsonrpc/codes';
+import { errorText, messageText } from './jsonrpc/serialize';
+import { LOOPBACK_HOSTS, hostAllowed, originAllowed } from './http/guards';
+import type { Allowlist } from './http/guards';
+import { errorResponse, jsonResponse } from './http/responses';
+import { StreamableHttp } from './http/streamable';
+import { Registry } from './server/registry';
+import type { ListKind } from './server/registry';
+import { createMemorySessionStore } from './session/index';
+import type { SessionStore } from './session/index';
+import type {
+  AnySchema,
+  Icon,
+  InferOutput,
+  PromptConfig,
+  PromptHandler,
+  Registration,
+  ResourceConfig,
+  ResourceHandler,
+  ResourceTemplateConfig,
+  ResourceTemplateHandler,
+  ToolConfig,
+  ToolHandler,
+} from './server/types';
+import type { FetchHandler, RequestContext } from './types';
+
+/** Options of {@link createMcp}. */
+export interface McpOptions {
+  /** Server name (`serverInfo.name`). */
+  name: string;
+  /** Server version (`serverInfo.version`). */
+  version: string;
+  /** Display name. */
+  title?: string;
+  /** One-line description (2025-11-25). */
+  description?: string;
+  /** Server icons (2025-11-25). */
+  icons?: Icon[];
+  /** Server home page (2025-11-25). */
+  websiteUrl?: string;
+  /** Instructions for the model, sent in the initialize result. */
+  instructions?: string;
+  /**
+   * Path of the MCP endpoint; requests to other paths get 404. `null` serves every path (for embedders that
+   * route themselves). Default `/mcp`.
+   */
+  endpoint?: string | null;
+  /** Host header allowlist (DNS-rebinding protection): hostnames or `host:port`. Default: loopback names. `'*'` disables. */
+  allowedHosts?: Allowlist;
+  /** Origin allowlist: origins or hostnames. Default: loopback names. Requests without Origin pass. `'*'` disables. */
+  allowedOrigins?: Allowlist;
+  /** Request body limit in bytes (413 past it). Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Items per page of list results. Default 100. */
+  pageSize?: number;
+  /** SSE keep-alive comment period in ms; 0 disables. Default 15 000. */
+  keepAliveMs?: number;
+  /** Bytes an SSE connection may hold for a slow reader before it is dropped (its stream stays resumable). Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** How long a handler waits for a client's answer (elicitation, sampling, roots). Default 60 000 ms. */
+  clientRequestTimeoutMs?: number;
+  /** The SSE `retry` hint (ms) sent to 2025-11-25 clients with the priming event. Default 1000. */
+  retryMs?: number;
+  /** Legacy sessions. */
+  sessions?: {
+    /** Where session records live. Default: in memory. */
+    store?: SessionStore;
+    /** A session with no request and no open stream for this long expires. Default 30 min. */
+    idleTimeoutMs?: number;
+    /** Live sessions allowed; past it `initialize` gets 503 with Retry-After. Default 10 000. */
+    maxSessions?: number;
+  };
+  /** Event store for `Last-Event-ID` resumability; `false` turns resumability off. Default: bounded in memory. */
+  eventStore?: EventStore | false;
+  /** Receives unexpected errors (handler bugs, store failures). Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** Live counts, for monitoring and leak checks. */
+export interface McpStats {
+  /** Live legacy sessions. */
+  sessions: number;
+  /** Open SSE connections. */
+  connections: number;
+  /** Requests being handled. */
+  inflight: number;
+  /** Server-to-client requests waiting for an answer (each holds a timer). */
+  pendingClientRequests: number;
+  /** Timers the server holds: the expiry sweeper, one per pending client request, one keep-alive per connection. */
+  timers: number;
+  /** Events buffered for resumption (in-memory event store only; 0 otherwise). */
+  bufferedEvents: number;
+}
+
+/** The server: register features, then serve `handle`. */
+export interface Mcp {
+  /** The fetch handler: `export default { fetch: mcp.handle }` on Bun or Deno; adapters call it too. Bound. */
+  readonly handle: FetchHandler;
+  /**
+   * Registers a tool.
+   * @example
+   * ```ts
+   * mcp.tool('echo', { inputSchema: v.object({ text: v.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+   * ```
+   */
+  tool<In extends AnySchema | undefined = undefined, Out extends AnySchema | undefined = undefined>(
+    name: string,
+    config: ToolConfig<In, Out>,
+    handler: ToolHandler<In extends AnySchema ? InferOutput<In> : Record<string, never>>,
+  ): Registration;
+  /** Registers a fixed resource. */
+  resource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): Registration;
+  /** Registers a resource template (RFC 6570). */
+  resourceTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): Registration;
+  /** Registers a prompt. */
+  prompt(name: string, config: PromptConfig, handler: PromptHandler): Registration;
+  /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
+  resourceUpdated(uri: string): void;
+  /** Live counts. */
+  stats(): McpStats;
+  /** Ends every session and releases every timer and stream. */
+  close(): Promise<void>;
+}
+
+const MiB = 1024 * 1024;
+
+const pathnameOf = (url: string): string => {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  let end = url.length;
+  const q = url.indexOf('?', start);
+  if (q !== -1) end = q;
+  const h = url.indexOf('#', start);
+  if (h !== -1 && h < end) end = h;
+  return url.slice(start, end);
+};
+
+const hostOfUrl = (url: string): string => {
+  const scheme = url.indexOf('://');
+  const from = scheme === -1 ? 0 : scheme + 3;
+  const end = url.indexOf('/', from);
+  return url.slice(from, end === -1 ? url.length : end);
+};
+
+/**
+ * Creates an MCP server. Build it once at start-up; `handle` serves every request with no per-request construction.
+ * @param options Identity, endpoint and limits.
+ * @returns The server.
+ * @example
+ * ```ts
+ * import { createMcp } from '@x/mcp-core';
+ * const mcp = createMcp({ name: 'demo', version: '1.0.0' });
+ * mcp.tool('hello', {}, () => ({ content: [{ type: 'text', text: 'hi' }] }));
+ * export default { fetch: mcp.handle };
+ * ```
+ */
+export function createMcp(options: McpOptions): Mcp {
+  const onError = options.onError ?? ((e: unknown) => console.error('[mcp]', e));
+  const endpoint = options.endpoint === undefined ? '/mcp' : options.endpoint;
+  const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
+  const allowedOrigins = options.allowedOrigins ?? LOOPBACK_HOSTS;
+  const events = options.eventStore === false ? undefined : (options.eventStore ?? createMemoryEventStore());
+  const serverInfo: Record<string, unknown> = { name: options.name, version: options.version };
+  for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
+
+  let pending: Set<ListKind> | undefined;
+  const changed = (kind: ListKind) => {
+    // Coalesce registrations made in one tick into one notification per list (TOOL-06).
+    if (pending === undefined) {
+      pending = new Set();
+      queueMicrotask(() => {
+        const kinds = pending!;
+        pending = undefined;
+        for (const k of kinds) transport.broadcast(messageText(`notifications/${k}/list_changed`, {}));
+      });
+    }
+    pending.add(kind);
+  };
+  const registry = new Registry(options.pageSize ?? 100, changed);
+  const transport = new StreamableHttp(registry, {
+    maxBodyBytes: options.maxBodyBytes ?? 4 * MiB,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    maxBufferedBytes: options.maxBufferedBytes ?? MiB,
+    clientRequestTimeoutMs: options.clientRequestTimeoutMs ?? 60_000,
+    retryMs: options.retryMs ?? 1000,
+    idleTimeoutMs: options.sessions?.idleTimeoutMs ?? 30 * 60_000,
+    maxSessions: options.sessions?.maxSessions ?? 10_000,
+    store: options.sessions?.store ?? createMemorySessionStore(),
+    events,
+    serverInfo,
+    instructions: options.instructions,
+    onError,
+  });
+
+  const notFound = (path: string) =>
+    errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`);
+
+  const handle: FetchHandler = async (request: Request, rctx?: RequestContext): Promise<Response> => {
+    try {
+      if (endpoint !== null) {
+        const path = pathnameOf(request.url);
+        if (path !== endpoint) return notFound(path);
+      }
+      // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
+      const host = request.headers.get('host') ?? hostOfUrl(request.url);
+      if (!hostAllowed(host, allowedHosts)) {
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`);
+      }
+      const origin = request.headers.get('origin');
+      if (origin !== null && !originAllowed(origin, allowedOrigins)) {
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`);
+      }
+      switch (request.method) {
+        case 'POST':
+          return await transport.post(request, rctx);
+        case 'GET':
+          return await transport.get(request, rctx);
+        case 'DELETE':
+          return await transport.delete(request, rctx);
+        default:
+          return errorResponse(405, ErrorCode.InvalidRequest, `Method ${request.method} is not allowed; use POST, GET or DELETE`, {
+            headers: { allow: 'GET, POST, DELETE' },
+          });
+      }
+    } catch (error) {
+      onError(error);
+      return jsonResponse(errorText(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }), 500);
+    }
+  };
+
+  const registration = (remove: () => void): Registration => ({ remove });
+
+  return {
+    handle,
+    tool: (name, config, handler) => registration(registry.addTool(name, config as ToolConfig, handler as ToolHandler<any>)),
+    resource: (name, uri, config, handler) => registration(registry.addResource(name, uri, config, handler)),
+    resourceTemplate: (name, uriTemplate, config, handler) => registration(registry.addTemplate(name, uriTemplate, config, handler)),
+    prompt: (name, config, handler) => registration(registry.addPrompt(name, config, handler)),
+    resourceUpdated: (uri) => transport.resourceUpdated(uri, messageText('notifications/resources/updated', { uri })),
+    stats: () => {
+      let inflight = 0;
+      for (const s of transport.sessions.values()) inflight += s.inflight.size;
+      const { connections, pendingClientRequests } = transport.stats;
+      const memory = events as { stats?: () => { events: number } } | undefined;
+      return {
+        sessions: transport.sessions.size,
+        connections,
+        inflight,
+        pendingClientRequests,
+        timers: (transport.sweeping ? 1 : 0) + pendingClientRequests + (options.keepAliveMs === 0 ? 0 : connections),
+        bufferedEvents: memory?.stats?.().events ?? 0,
+      };
+    },
+    close: async () => {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One POST that carried requests: answers plain JSON when nothing streams, and upgrades to SSE only when a related
+ * message (progress, log, server-to-client request) is emitted before the last response (TRAP-10).
+ */
+import { SSE_HEADERS } from '../sse/index';
+import type { LogicalStream } from './logical-stream';
+import { jsonResponse } from './responses';
+
+/** How an exchange opens its stream when it has to. */
+export interface ExchangeHost {
+  /** Creates and registers a POST-born logical stream; `prime` as in LogicalStream.attach. */
+  openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> };
+  /** Where related messages go when this exchange cannot carry them. */
+  fallback(text: string): boolean;
+}
+
+/** The state of one POST exchange. */
+export class Exchange {
+  /** Resolves with the HTTP response once the shape is decided. */
+  readonly response: Promise<Response>;
+  #resolve!: (r: Response) => void;
+  #state: 'pending' | 'sse' | 'done' = 'pending';
+  #stream: LogicalStream | undefined;
+  #remaining: number;
+  #replies: string[] = [];
+
+  /**
+   * @param host The session side.
+   * @param sseAllowed The client accepts text/event-stream (never send SSE otherwise, SH-02).
+   * @param expected How many responses this POST owes (more than one only for a 2025-03-26 batch).
+   * @param batch Answer a JSON array even for one response.
+   */
+  constructor(
+    private readonly host: ExchangeHost,
+    private readonly sseAllowed: boolean,
+    expected: number,
+    private readonly batch: boolean,
+  ) {
+    this.#remaining = expected;
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /** The stream, once upgraded. */
+  get stream(): LogicalStream | undefined {
+    return this.#stream;
+  }
+
+  /** Whether the exchange can still carry messages (decided as SSE, or not yet decided). */
+  get open(): boolean {
+    return this.#state !== 'done';
+  }
+
+  /**
+   * Sends a message related to a request of this POST (SH-05: it may precede the response).
+   * @param text Serialised message.
+   * @returns false when it could go nowhere.
+   */
+  related(text: string): boolean {
+    if (this.#state === 'pending' && !this.upgrade()) return this.host.fallback(text);
+    if (this.#state === 'sse') {
+      this.#stream!.send(text);
+      return true;
+    }
+    return this.host.fallback(text);
+  }
+
+  /**
+   * Commits to SSE now (used by related messages and by a handler that wants to stream).
+   * @returns false when the client does not accept SSE or the answer already went out.
+   */
+  upgrade(): boolean {
+    if (this.#state === 'sse') return true;
+    if (this.#state !== 'pending' || !this.sseAllowed) return false;
+    const { stream, body } = this.host.openStream();
+    this.#stream = stream;
+    this.#state = 'sse';
+    // Responses that were already complete (batch) go first.
+    for (const r of this.#replies) stream.send(r);
+    this.#replies = [];
+    this.#resolve(new Response(body, { status: 200, headers: SSE_HEADERS }));
+    return true;
+  }
+
+  /**
+   * Delivers one response. The last one ends the exchange.
+   * @param text Serialised response, or undefined for a cancelled request that owes none (CAN-01).
+   */
+  reply(text: string | undefined): void {
+    if (this.#state === 'done') return;
+    if (text !== undefined) {
+      if (this.#state === 'sse') this.#stream!.send(text);
+      else this.#replies.push(text);
+    }
+    if (--this.#remaining > 0) return;
+    if (this.#state === 'sse') {
+      this.#state = 'done';
+      this.#stream!.finish();
+      return;
+    }
+    this.#state = 'done';
+    const replies = this.#replies;
+    this.#replies = [];
+    if (replies.length === 0) {
+      // Every request was cancelled: nothing is owed. An SSE stream with no events says so without a body to parse.
+      this.#resolve(this.sseAllowed ? new Response('', { status: 200, headers: SSE_HEADERS }) : new Response(null, { status: 202 }));
+    } else {
+      this.#resolve(jsonResponse(this.batch ? `[${replies.join(',')}]` : replies[0]!));
+    }
+  }
+}

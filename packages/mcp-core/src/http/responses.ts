@@ -1,0 +1,40 @@
+/**
+ * Building HTTP responses that carry JSON-RPC messages. No hop-by-hop headers, ever.
+ */
+import { errorText } from '../jsonrpc/serialize';
+import type { JsonRpcId } from '../jsonrpc/messages';
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/**
+ * A JSON response from already-serialised text.
+ * @param text JSON text.
+ * @param status HTTP status (default 200).
+ * @param headers Extra headers.
+ * @returns The Response.
+ */
+export function jsonResponse(text: string, status = 200, headers?: Record<string, string>): Response {
+  return new Response(text, { status, headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers } });
+}
+
+/**
+ * An HTTP error whose body is a JSON-RPC error (an id-less one unless the id is known).
+ * @param status HTTP status.
+ * @param code JSON-RPC error code.
+ * @param message One short sentence naming the problem.
+ * @param options The request id, error data, extra headers.
+ * @returns The Response.
+ */
+export function errorResponse(
+  status: number,
+  code: number,
+  message: string,
+  options: { id?: JsonRpcId; data?: unknown; headers?: Record<string, string> } = {},
+): Response {
+  return jsonResponse(errorText(options.id, { code, message, data: options.data }), status, options.headers);
+}
+
+/** 202 Accepted with no body, for notifications and responses (SH-03). */
+export function acceptedResponse(): Response {
+  return new Response(null, { status: 202 });
+}

@@ -1,0 +1,388 @@
+/**
+ * Streamable HTTP for the legacy handshake revisions 2025-03-26, 2025-06-18 and 2025-11-25 (checklist §4–5):
+ * `initialize` opens a session, POST carries messages, GET opens the standalone stream or resumes one, DELETE ends it.
+ */
+import { isMcpError } from '../errors';
+import type { EventStore } from '../events/index';
+import { ErrorCode } from '../jsonrpc/codes';
+import { classify, parseJson } from '../jsonrpc/messages';
+import type { Classified, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
+import { errorText, resultText } from '../jsonrpc/serialize';
+import { CancelledParams, InitializeParams } from '../protocol/params';
+import { LEGACY_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
+import type { Call } from '../server/call';
+import { METHODS } from '../server/handlers';
+import type { Registry } from '../server/registry';
+import { createSessionId } from '../session/index';
+import type { SessionRecord, SessionStore } from '../session/index';
+import { SSE_HEADERS } from '../sse/index';
+import type { RequestContext } from '../types';
+import { BodyTooLargeError, readBody } from './body';
+import { Exchange } from './exchange';
+import type { ExchangeHost } from './exchange';
+import { LiveSession } from './live-session';
+import type { SessionHost } from './live-session';
+import { mediaType, parseAccept } from './media';
+import type { Accepts } from './media';
+import { acceptedResponse, errorResponse, jsonResponse } from './responses';
+import * as v from 'valibot';
+
+/** Resolved transport settings. */
+export interface StreamableSettings {
+  readonly maxBodyBytes: number;
+  readonly keepAliveMs: number;
+  readonly maxBufferedBytes: number;
+  readonly clientRequestTimeoutMs: number;
+  readonly retryMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxSessions: number;
+  readonly store: SessionStore;
+  readonly events: EventStore | undefined;
+  /** The initialize result minus protocolVersion and capabilities. */
+  readonly serverInfo: Record<string, unknown>;
+  readonly instructions: string | undefined;
+  readonly onError: (error: unknown) => void;
+}
+
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+
+/** Whether id-less errors carry `"id":null` (up to 2025-06-18) or omit it (2025-11-25+), TRAP-02. */
+const nullIdFor = (request: Request): boolean => (request.headers.get('mcp-protocol-version') ?? '2025-03-26') < '2025-11-25';
+
+/**
+ * The legacy Streamable HTTP transport over one registry.
+ */
+export class StreamableHttp implements SessionHost {
+  /** Live sessions of this process. */
+  readonly sessions = new Map<string, LiveSession>();
+  /** Counters for stats and leak checks. */
+  readonly stats = { connections: 0, pendingClientRequests: 0 };
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * @param registry Tools, resources, prompts.
+   * @param settings Resolved options.
+   */
+  constructor(
+    private readonly registry: Registry,
+    private readonly settings: StreamableSettings,
+  ) {}
+
+  get events(): EventStore | undefined {
+    return this.settings.events;
+  }
+  get keepAliveMs(): number {
+    return this.settings.keepAliveMs;
+  }
+  get maxBufferedBytes(): number {
+    return this.settings.maxBufferedBytes;
+  }
+  get clientRequestTimeoutMs(): number {
+    return this.settings.clientRequestTimeoutMs;
+  }
+  get retryMs(): number {
+    return this.settings.retryMs;
+  }
+  /** Whether the expiry sweeper timer is running. */
+  get sweeping(): boolean {
+    return this.#sweeper !== undefined;
+  }
+
+  save(record: SessionRecord): void {
+    void Promise.resolve(this.settings.store.set(record)).catch(this.settings.onError);
+  }
+
+  forget(session: LiveSession): void {
+    const id = session.record.id;
+    if (this.sessions.get(id) === session) this.sessions.delete(id);
+    void Promise.resolve(this.settings.store.delete(id)).catch(this.settings.onError);
+    if (this.sessions.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
+  /**
+   * POST: one message (or a 2025-03-26 batch).
+   * @param request The request.
+   * @param rctx Adapter context.
+   * @returns The response.
+   */
+  async post(request: Request, rctx: RequestContext | undefined): Promise<Response> {
+    const nullId = nullIdFor(request);
+    const type = mediaType(request.headers.get('content-type'));
+    if (type !== 'application/json') {
+      return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`);
+    }
+    const accepts = parseAccept(request.headers.get('accept'));
+    // Lenient (TRAP-22): a JSON reply is fine when the client lists only application/json or a wildcard.
+    if (!accepts.json && !accepts.sse) {
+      return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)');
+    }
+    let body: unknown;
+    if (rctx?.parsedBody !== undefined) {
+      body = rctx.parsedBody;
+    } else {
+      let text: string;
+      try {
+        text = await readBody(request, this.settings.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return errorResponse(413, ErrorCode.InvalidRequest, error.message);
+        throw error;
+      }
+      const parsed = parseJson(text);
+      if (parsed === undefined) return this.#bare(400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON', nullId);
+      body = parsed.value;
+    }
+    const sid = request.headers.get('mcp-session-id');
+    if (Array.isArray(body)) return this.#batch(body, sid, request, rctx, accepts, nullId);
+    const c = classify(body);
+    if (c.kind === 'invalid') return this.#bare(400, c.code, c.reason, nullId, c.id);
+    if (c.kind === 'request' && c.message.method === 'initialize') return this.#initialize(c.message, rctx);
+    const session = await this.#session(request, sid, rctx);
+    if (session instanceof Response) return session;
+    if (c.kind === 'notification') {
+      this.#notification(session, c.message);
+      return acceptedResponse();
+    }
+    if (c.kind === 'response') {
+      session.resolveResponse(c.message);
+      return acceptedResponse();
+    }
+    session.transition('request');
+    const exchange = new Exchange(this.#host(session), accepts.sse, 1, false);
+    this.#run(session, c.message, exchange, rctx);
+    return exchange.response;
+  }
+
+  /**
+   * GET: the standalone stream, or a resumed one with Last-Event-ID (RSM-03).
+   * @param request The request.
+   * @param rctx Adapter context.
+   * @returns The response.
+   */
+  async get(request: Request, rctx: RequestContext | undefined): Promise<Response> {
+    if (!parseAccept(request.headers.get('accept')).sse) {
+      return errorResponse(406, ErrorCode.InvalidRequest, 'GET needs Accept: text/event-stream (SH-02)');
+    }
+    const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
+    if (session instanceof Response) return session;
+    const last = request.headers.get('last-event-id');
+    const events = this.settings.events;
+    if (last !== null && events !== undefined) {
+      const streamId = await events.streamOf(last);
+      if (streamId !== undefined) {
+        const stream = session.streams.get(streamId) ?? (session.standalone?.id === streamId ? session.standalone : undefined);
+        // Only this session's streams; a foreign or finished id never replays anything (RSM-03).
+        if (stream !== undefined) return new Response(stream.resume(last), { status: 200, headers: SSE_HEADERS });
+      }
+    }
+    if (session.standalone?.connected) {
+      return errorResponse(409, ErrorCode.InvalidRequest, 'A GET stream is already open for this session (SH-10)');
+    }
+    return new Response(session.openStandalone(), { status: 200, headers: SSE_HEADERS });
+  }
+
+  /**
+   * DELETE: ends the session (SES-07).
+   * @param request The request.
+   * @param rctx Adapter context.
+   * @returns 200, or the session error.
+   */
+  async delete(request: Request, rctx: RequestContext | undefined): Promise<Response> {
+    const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
+    if (session instanceof Response) return session;
+    session.close('close');
+    return new Response(null, { status: 200 });
+  }
+
+  /** Notifies every session that a list changed (on its GET stream, TOOL-06). */
+  broadcast(text: string): void {
+    for (const s of this.sessions.values()) s.sendUnrelated(text);
+  }
+
+  /** `notifications/resources/updated` to the sessions subscribed to `uri` (RES-03). */
+  resourceUpdated(uri: string, text: string): void {
+    for (const s of this.sessions.values()) if (s.record.subscriptions?.includes(uri)) s.sendUnrelated(text);
+  }
+
+  /** Ends every session. */
+  close(): void {
+    for (const s of [...this.sessions.values()]) s.close('close');
+  }
+
+  /** Expires idle sessions: no open connection, nothing in flight, quiet for idleTimeoutMs. */
+  sweep(now = Date.now()): void {
+    const idle = this.settings.idleTimeoutMs;
+    for (const s of [...this.sessions.values()]) {
+      if (s.connections === 0 && s.inflight.size === 0 && s.pendingCount === 0 && now - s.record.lastSeenAt >= idle) s.close('expire');
+    }
+  }
+
+  #host(session: LiveSession): ExchangeHost {
+    return { openStream: () => session.openPostStream(), fallback: (text) => session.sendUnrelated(text) };
+  }
+
+  #bare(status: number, code: number, message: string, nullId: boolean, id?: string | number): Response {
+    return jsonResponse(errorText(id, { code, message }, nullId), status);
+  }
+
+  async #session(request: Request, sid: string | null, rctx: RequestContext | undefined): Promise<LiveSession | Response> {
+    if (sid === null) {
+      return errorResponse(400, ErrorCode.InvalidRequest, 'Missing Mcp-Session-Id header: send initialize first (SES-04)');
+    }
+    let session = this.sessions.get(sid);
+    if (session === undefined) {
+      // Another process may have created it (shared store).
+      const record = await this.settings.store.get(sid);
+      if (record !== undefined && record.state !== 'closed' && !this.sessions.has(sid)) {
+        session = new LiveSession(this, record);
+        this.sessions.set(sid, session);
+        this.#startSweeper();
+      } else {
+        session = this.sessions.get(sid);
+      }
+    }
+    // SES-08: a session is bound to the principal that created it; anyone else gets "not found".
+    if (session === undefined || (session.record.subject !== undefined && session.record.subject !== rctx?.authInfo?.subject)) {
+      return errorResponse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or was deleted; send initialize again (SES-05)');
+    }
+    const pv = request.headers.get('mcp-protocol-version');
+    if (pv !== null && !isLegacyVersion(pv)) {
+      return errorResponse(400, ErrorCode.UnsupportedProtocolVersion, `Unsupported MCP-Protocol-Version "${pv}" (PVH-03)`, {
+        data: { supported: [...LEGACY_VERSIONS], requested: pv },
+      });
+    }
+    session.record.lastSeenAt = Date.now();
+    return session;
+  }
+
+  #initialize(request: JsonRpcRequest, rctx: RequestContext | undefined): Response {
+    const parsed = v.safeParse(InitializeParams, request.params);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = (issue.path ?? []).map((p) => p.key).join('/');
+      return errorResponse(400, ErrorCode.InvalidParams, `Invalid initialize params: /${path}: ${issue.message}`, { id: request.id });
+    }
+    if (this.sessions.size >= this.settings.maxSessions) {
+      return errorResponse(503, ErrorCode.InternalError, 'Too many open sessions; retry later', { id: request.id, headers: { 'retry-after': '5' } });
+    }
+    const p = parsed.output;
+    const version = negotiateVersion(p.protocolVersion);
+    const now = Date.now();
+    const record: SessionRecord = {
+      id: createSessionId(),
+      state: 'initializing',
+      protocolVersion: version,
+      clientCapabilities: p.capabilities,
+      clientInfo: p.clientInfo,
+      createdAt: now,
+      lastSeenAt: now,
+    };
+    const subject = rctx?.authInfo?.subject;
+    if (subject !== undefined) record.subject = subject;
+    this.sessions.set(record.id, new LiveSession(this, record));
+    this.save(record);
+    this.#startSweeper();
+    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version), serverInfo: this.settings.serverInfo };
+    if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
+    return jsonResponse(resultText(request.id, result), 200, { 'mcp-session-id': record.id });
+  }
+
+  #notification(session: LiveSession, n: JsonRpcNotification): void {
+    // Never answered, even when unknown or malformed (JR-05).
+    if (n.method === 'notifications/initialized') session.transition('initialized');
+    else if (n.method === 'notifications/cancelled') {
+      const p = v.safeParse(CancelledParams, n.params);
+      if (p.success) session.cancel(p.output.requestId, p.output.reason);
+    }
+  }
+
+  #batch(items: unknown[], sid: string | null, request: Request, rctx: RequestContext | undefined, accepts: Accepts, nullId: boolean): Promise<Response> | Response {
+    return (async () => {
+      if (items.length === 0) return this.#bare(400, ErrorCode.InvalidRequest, 'Empty batch (JR-11)', nullId);
+      const session = sid === null ? undefined : this.sessions.get(sid);
+      // JR-10: batches exist only in 2025-03-26.
+      if (session === undefined || session.record.protocolVersion !== '2025-03-26') {
+        if (sid !== null && session === undefined) {
+          const s = await this.#session(request, sid, rctx);
+          if (s instanceof Response) return s;
+        }
+        return this.#bare(400, ErrorCode.InvalidRequest, 'Batches are only accepted in a 2025-03-26 session (JR-10)', nullId);
+      }
+      const checked = await this.#session(request, sid, rctx);
+      if (checked instanceof Response) return checked;
+      const classified: Classified[] = items.map(classify);
+      const requests = classified.filter((c) => c.kind === 'request' || c.kind === 'invalid');
+      if (classified.some((c) => c.kind === 'request' && c.message.method === 'initialize')) {
+        return this.#bare(400, ErrorCode.InvalidRequest, 'initialize must not be batched (LC-04)', nullId);
+      }
+      for (const c of classified) {
+        if (c.kind === 'notification') this.#notification(session, c.message);
+        else if (c.kind === 'response') session.resolveResponse(c.message);
+      }
+      if (requests.length === 0) return acceptedResponse();
+      session.transition('request');
+      const exchange = new Exchange(this.#host(session), accepts.sse, requests.length, true);
+      for (const c of requests) {
+        if (c.kind === 'invalid') exchange.reply(errorText(c.id, { code: c.code, message: c.reason }, true));
+        else if (c.kind === 'request') this.#run(session, c.message, exchange, rctx);
+      }
+      return exchange.response;
+    })();
+  }
+
+  #run(session: LiveSession, request: JsonRpcRequest, exchange: Exchange, rctx: RequestContext | undefined): void {
+    const method = METHODS[request.method];
+    if (method === undefined) {
+      exchange.reply(errorText(request.id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${request.method}` }));
+      return;
+    }
+    const ctx = session.begin(request, exchange, rctx);
+    const call: Call = { ctx, version: session.record.protocolVersion, session };
+    const done = (text: string) => {
+      session.end(ctx);
+      // A cancelled request owes no response (CAN-01).
+      exchange.reply(ctx.cancelled ? undefined : text);
+    };
+    const fail = (error: unknown) => done(errorText(request.id, this.#errorObject(error)));
+    try {
+      const out = method(this.registry, request.params, call);
+      if (isThenable(out)) out.then((r) => done(resultText(request.id, r)), fail);
+      else done(resultText(request.id, out));
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  #errorObject(error: unknown): JsonRpcErrorObject {
+    if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
+    this.settings.onError(error);
+    return { code: ErrorCode.InternalError, message: 'Internal error' };
+  }
+
+  #startSweeper(): void {
+    if (this.#sweeper !== undefined) return;
+    const every = Math.max(50, Math.min(60_000, Math.floor(this.settings.idleTimeoutMs / 2)));
+    this.#sweeper = setInterval(() => this.sweep(), every);
+    (this.#sweeper as { unref?: () => void }).unref?.();
+  }
+}
+
+/**
+ * The server capabilities declared for a negotiated version (LC-06).
+ * @param version The negotiated version.
+ * @returns Capabilities.
+ */
+export function capabilitiesFor(version: string): Record<string, unknown> {
+  const caps: Record<string, unknown> = {
+    tools: { listChanged: true },
+    resources: { subscribe: true, listChanged: true },
+    prompts: { listChanged: true },
+    logging: {},
+  };
+  if (version >= '2025-03-26') caps.completions = {};
+  return caps;
+}
+

@@ -1,0 +1,56 @@
+/**
+ * @module @x/mcp-core: a runtime-free MCP server core behind a pure `Request -> Response` handler.
+ */
+export { createMcp } from './create-mcp';
+export type { Mcp, McpOptions, McpStats } from './create-mcp';
+export { McpError, isMcpError } from './errors';
+export { ErrorCode } from './jsonrpc/codes';
+export type { ErrorCodeValue } from './jsonrpc/codes';
+export type { JsonRpcId, JsonRpcRequest, JsonRpcNotification, JsonRpcResponse, JsonRpcErrorObject } from './jsonrpc/messages';
+export { LEGACY_VERSIONS, LATEST_LEGACY_VERSION } from './protocol/versions';
+export type { AuthInfo, FetchHandler, MaybePromise, RequestContext } from './types';
+export type {
+  AnySchema,
+  AudioContent,
+  CallToolResult,
+  ClientRequestOptions,
+  Completer,
+  ContentBlock,
+  CreateMessageParams,
+  CreateMessageResult,
+  ElicitParams,
+  ElicitResult,
+  EmbeddedResource,
+  GetPromptResult,
+  HandlerContext,
+  Icon,
+  ImageContent,
+  Logger,
+  LoggingLevel,
+  PromptArgument,
+  PromptConfig,
+  PromptHandler,
+  PromptMessage,
+  ReadResourceResult,
+  Registration,
+  ResourceConfig,
+  ResourceContents,
+  ResourceHandler,
+  ResourceLinkContent,
+  ResourceTemplateConfig,
+  ResourceTemplateHandler,
+  Root,
+  TextContent,
+  ToolAnnotations,
+  ToolConfig,
+  ToolHandler,
+} from './server/types';
+export { createMemorySessionStore, createSessionId, nextSessionState, SESSION_TRANSITIONS } from './session/index';
+export type { SessionEvent, SessionRecord, SessionState, SessionStore } from './session/index';
+export { createMemoryEventStore } from './events/index';
+export type { EventStore, MemoryEventStore, MemoryEventStoreOptions, StoredEvent } from './events/index';
+export { encodeSseComment, encodeSseEvent } from './sse/index';
+export type { SseEvent } from './sse/index';
+export { UriTemplate } from './uri-template/index';
+export { toJsonSchema, validateWithSchema } from './schema/index';
+export type { SchemaIssue } from './schema/index';

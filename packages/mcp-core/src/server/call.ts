@@ -1,0 +1,21 @@
+/**
+ * The internal view of one request being served: what method handlers need beyond the user-facing context.
+ */
+import type { HandlerContext, LoggingLevel } from './types';
+
+/** Session-scoped state a method may change (legacy sessions only). */
+export interface SessionOps {
+  setLogLevel(level: LoggingLevel): void;
+  subscribe(uri: string): void;
+  unsubscribe(uri: string): void;
+}
+
+/** One request in flight. */
+export interface Call {
+  /** The user-facing context handed to tool/resource/prompt handlers. */
+  readonly ctx: HandlerContext;
+  /** Protocol revision in use. */
+  readonly version: string;
+  /** The session, when the request belongs to one. */
+  readonly session: SessionOps | undefined;
+}

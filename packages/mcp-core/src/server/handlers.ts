@@ -1,0 +1,167 @@
+/**
+ * The method table: one function per MCP method the server answers (checklist §9).
+ */
+import { McpError, isMcpError } from '../errors';
+import { ErrorCode } from '../jsonrpc/codes';
+import {
+  CallToolParams,
+  CompleteParams,
+  GetPromptParams,
+  ListParams,
+  SetLevelParams,
+  UriParams,
+  parseParams,
+} from '../protocol/params';
+import { atLeast } from '../protocol/versions';
+import { validateWithSchema } from '../schema/index';
+import type { SchemaIssue } from '../schema/index';
+import type { Call } from './call';
+import type { Registry } from './registry';
+import type { CallToolResult, ReadResourceResult } from './types';
+
+/** A method implementation. */
+export type MethodHandler = (registry: Registry, params: Record<string, unknown> | undefined, call: Call) => unknown;
+
+const MAX_COMPLETIONS = 100;
+
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+
+const describeIssues = (issues: SchemaIssue[]): string => issues.map((i) => `${i.path || '/'}: ${i.message}`).join('\n');
+
+/** Argument validation failure (TOOL-05, TRAP-27): an isError result from 2025-11-25, a -32602 before it. */
+function invalidArguments(name: string, issues: SchemaIssue[], version: string): CallToolResult {
+  if (!atLeast(version, '2025-11-25')) {
+    throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${name}": ${issues[0]?.path}: ${issues[0]?.message}`, { errors: issues });
+  }
+  return {
+    content: [{ type: 'text', text: `Invalid arguments for tool "${name}":\n${describeIssues(issues)}` }],
+    structuredContent: { errors: issues },
+    isError: true,
+  };
+}
+
+async function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<CallToolResult> {
+  const p = parseParams(CallToolParams, params);
+  const tool = registry.tools.get(p.name);
+  if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${p.name}"`, { name: p.name });
+  let args: unknown = p.arguments ?? {};
+  if (tool.input !== undefined) {
+    let r = validateWithSchema<unknown>(tool.input, args, '/arguments');
+    if (isThenable(r)) r = await r;
+    if (!r.ok) return invalidArguments(p.name, r.issues, call.version);
+    args = r.value;
+  }
+  let result: CallToolResult;
+  try {
+    result = await tool.handler(args, call.ctx);
+  } catch (error) {
+    if (isMcpError(error)) throw error;
+    // An execution failure is a result the model can read, not a protocol error (TOOL-05).
+    const message = error instanceof Error ? error.message : String(error);
+    return { content: [{ type: 'text', text: message || 'Tool execution failed' }], isError: true };
+  }
+  if (typeof result !== 'object' || result === null || !Array.isArray(result.content)) {
+    throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" returned a result without a content array`);
+  }
+  if (tool.output !== undefined && !result.isError) {
+    if (result.structuredContent === undefined) {
+      throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" has an outputSchema but returned no structuredContent (TOOL-04)`);
+    }
+    let r = validateWithSchema<Record<string, unknown>>(tool.output, result.structuredContent, '/structuredContent');
+    if (isThenable(r)) r = await r;
+    if (!r.ok) {
+      throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" returned structuredContent that does not match its outputSchema`, { errors: r.issues });
+    }
+  }
+  return result;
+}
+
+function listResources(registry: Registry, params: Record<string, unknown> | undefined, call: Call): unknown {
+  const p = parseParams(ListParams, params);
+  let dynamic = false;
+  for (const t of registry.templates.values()) if (t.config.list) dynamic = true;
+  if (!dynamic) return registry.page('resources', p?.cursor);
+  if (p?.cursor !== undefined) throw new McpError(ErrorCode.InvalidParams, 'Invalid or expired cursor', { cursor: p.cursor });
+  return (async () => {
+    const resources: unknown[] = [];
+    for (const r of registry.resources.values()) resources.push(r.wire);
+    for (const t of registry.templates.values()) if (t.config.list) resources.push(...(await t.config.list(call.ctx)));
+    return { resources };
+  })();
+}
+
+async function readResource(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<ReadResourceResult> {
+  const { uri } = parseParams(UriParams, params);
+  const fixed = registry.resources.get(uri);
+  if (fixed !== undefined) return fixed.handler(uri, call.ctx);
+  for (const t of registry.templates.values()) {
+    const vars = t.template.match(uri);
+    if (vars !== undefined) return t.handler(uri, vars, call.ctx);
+  }
+  // ERR-02: legacy resource-not-found code with the uri.
+  throw new McpError(ErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
+}
+
+async function getPrompt(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<unknown> {
+  const p = parseParams(GetPromptParams, params);
+  const prompt = registry.prompts.get(p.name);
+  if (prompt === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt "${p.name}"`, { name: p.name });
+  const args = p.arguments ?? {};
+  const missing = (prompt.config.arguments ?? []).filter((a) => a.required && args[a.name] === undefined).map((a) => a.name);
+  if (missing.length > 0) {
+    throw new McpError(ErrorCode.InvalidParams, `Prompt "${p.name}" is missing required argument${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { missing });
+  }
+  return prompt.handler(args, call.ctx);
+}
+
+async function complete(registry: Registry, params: Record<string, unknown> | undefined): Promise<unknown> {
+  const p = parseParams(CompleteParams, params);
+  const context = { arguments: p.context?.arguments ?? {} };
+  let completer;
+  if (p.ref.type === 'ref/prompt') {
+    const prompt = registry.prompts.get(p.ref.name);
+    if (prompt === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt "${p.ref.name}"`);
+    completer = prompt.config.arguments?.find((a) => a.name === p.argument.name)?.complete;
+  } else {
+    const uri = p.ref.uri;
+    let found = false;
+    for (const t of registry.templates.values()) {
+      if (t.template.template === uri) {
+        found = true;
+        completer = t.config.complete?.[p.argument.name];
+        break;
+      }
+    }
+    if (!found && !registry.resources.has(uri)) throw new McpError(ErrorCode.InvalidParams, `Unknown resource template "${uri}"`);
+  }
+  const all = completer ? await completer(p.argument.value, context) : [];
+  return { completion: { values: all.slice(0, MAX_COMPLETIONS), total: all.length, hasMore: all.length > MAX_COMPLETIONS } };
+}
+
+/** The legacy-era method table. `initialize` and notifications are handled by the transport. */
+export const METHODS: Readonly<Record<string, MethodHandler>> = {
+  ping: () => ({}),
+  'tools/list': (r, params) => r.page('tools', parseParams(ListParams, params)?.cursor),
+  'tools/call': callTool,
+  'resources/list': listResources,
+  'resources/templates/list': (r, params) => r.page('resourceTemplates', parseParams(ListParams, params)?.cursor),
+  'resources/read': readResource,
+  'resources/subscribe': (_r, params, call) => {
+    const { uri } = parseParams(UriParams, params);
+    call.session?.subscribe(uri);
+    return {};
+  },
+  'resources/unsubscribe': (_r, params, call) => {
+    const { uri } = parseParams(UriParams, params);
+    call.session?.unsubscribe(uri);
+    return {};
+  },
+  'prompts/list': (r, params) => r.page('prompts', parseParams(ListParams, params)?.cursor),
+  'prompts/get': getPrompt,
+  'completion/complete': complete,
+  'logging/setLevel': (_r, params, call) => {
+    call.session?.setLogLevel(parseParams(SetLevelParams, params).level);
+    return {};
+  },
+};

@@ -1,0 +1,263 @@
+/**
+ * @module Public types of the MCP server surface: definitions users register and the context their handlers get.
+ */
+import type { AuthInfo, MaybePromise } from '../types';
+import type { JsonRpcId } from '../jsonrpc/messages';
+
+/** Log levels, lowest first (RFC 5424 names, LOG-01). */
+export type LoggingLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+
+/** An icon for a tool, resource, prompt or the server (2025-11-25). */
+export interface Icon {
+  src: string;
+  mimeType?: string;
+  sizes?: string[];
+  theme?: 'light' | 'dark';
+}
+
+/** Annotations on content items. */
+export interface ContentAnnotations {
+  audience?: ('user' | 'assistant')[];
+  priority?: number;
+  lastModified?: string;
+}
+
+/** Text content. */
+export interface TextContent { type: 'text'; text: string; annotations?: ContentAnnotations; _meta?: Record<string, unknown> }
+/** Image content, base64 data. */
+export interface ImageContent { type: 'image'; data: string; mimeType: string; annotations?: ContentAnnotations; _meta?: Record<string, unknown> }
+/** Audio content, base64 data (2025-03-26+). */
+export interface AudioContent { type: 'audio'; data: string; mimeType: string; annotations?: ContentAnnotations; _meta?: Record<string, unknown> }
+/** A link to a resource (2025-06-18+). */
+export interface ResourceLinkContent {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  icons?: Icon[];
+  annotations?: ContentAnnotations;
+  _meta?: Record<string, unknown>;
+}
+/** One item of `resources/read` contents. */
+export type ResourceContents =
+  | { uri: string; mimeType?: string; text: string; _meta?: Record<string, unknown> }
+  | { uri: string; mimeType?: string; blob: string; _meta?: Record<string, unknown> };
+/** An embedded resource. */
+export interface EmbeddedResource { type: 'resource'; resource: ResourceContents; annotations?: ContentAnnotations; _meta?: Record<string, unknown> }
+
+/** Any content item of a tool result. */
+export type ContentBlock = TextContent | ImageContent | AudioContent | ResourceLinkContent | EmbeddedResource;
+
+/** The result of a tool call (TOOL-03). */
+export interface CallToolResult {
+  content: ContentBlock[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+  _meta?: Record<string, unknown>;
+}
+
+/** Tool behaviour hints (25-03+). */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** JSON-schema-shaped object, as given raw. */
+export type JsonSchemaObject = Record<string, unknown>;
+
+/** A schema: Standard Schema (valibot, zod, arktype, ...) or raw JSON Schema. */
+export type AnySchema = { readonly '~standard': { readonly version: 1; readonly vendor: string; readonly validate: (value: unknown) => unknown } } | JsonSchemaObject;
+
+/** What a schema produces after validation: inferred for Standard Schemas, a plain record for raw JSON Schema. */
+export type InferOutput<S> = S extends { readonly '~standard': { readonly types?: infer T } }
+  ? T extends { readonly output: infer O } ? O : unknown
+  : Record<string, unknown>;
+
+/** Sends `notifications/message` for this request, if the client's level lets it through. */
+export type LogFn = (data: unknown, logger?: string) => void;
+
+/** The logger in a handler context: one function per level. */
+export type Logger = { readonly [L in LoggingLevel]: LogFn } & {
+  /** Log at any level. */
+  log(level: LoggingLevel, data: unknown, logger?: string): void;
+};
+
+/** Params of `elicitation/create`: form mode (default) or URL mode (2025-11-25). */
+export type ElicitParams =
+  | { mode?: 'form'; message: string; requestedSchema: JsonSchemaObject; _meta?: Record<string, unknown> }
+  | { mode: 'url'; message: string; url: string; elicitationId: string; _meta?: Record<string, unknown> };
+
+/** The client's answer to an elicitation. */
+export interface ElicitResult {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+}
+
+/** A sampling message. */
+export interface SamplingMessage { role: 'user' | 'assistant'; content: unknown; _meta?: Record<string, unknown> }
+
+/** Params of `sampling/createMessage`. */
+export interface CreateMessageParams {
+  messages: SamplingMessage[];
+  maxTokens: number;
+  systemPrompt?: string;
+  modelPreferences?: Record<string, unknown>;
+  includeContext?: 'none' | 'thisServer' | 'allServers';
+  temperature?: number;
+  stopSequences?: string[];
+  metadata?: Record<string, unknown>;
+  tools?: unknown[];
+  toolChoice?: unknown;
+  _meta?: Record<string, unknown>;
+}
+
+/** The client's sampling answer. */
+export interface CreateMessageResult {
+  role: 'user' | 'assistant';
+  content: unknown;
+  model: string;
+  stopReason?: string;
+  _meta?: Record<string, unknown>;
+}
+
+/** A root the client exposes. */
+export interface Root { uri: string; name?: string; _meta?: Record<string, unknown> }
+
+/** Options for a server-to-client request. */
+export interface ClientRequestOptions {
+  /** Give up after this many ms (default: the server's `clientRequestTimeoutMs`, 60 s). */
+  timeoutMs?: number;
+  /** Abort waiting (the handler's own signal always applies too). */
+  signal?: AbortSignal;
+}
+
+/**
+ * What every handler (tool, resource, prompt, completion) receives besides its arguments.
+ */
+export interface HandlerContext {
+  /** Aborted when the client cancels the request (`notifications/cancelled`) or the session ends. */
+  readonly signal: AbortSignal;
+  /** The JSON-RPC id of the request being served. */
+  readonly requestId: JsonRpcId;
+  /** The session id (legacy Streamable HTTP and HTTP+SSE), if any. */
+  readonly sessionId: string | undefined;
+  /** The protocol revision in use for this request. */
+  readonly protocolVersion: string;
+  /** What the client declared it can do. */
+  readonly clientCapabilities: Readonly<Record<string, unknown>>;
+  /** Who the client says it is. */
+  readonly clientInfo: Readonly<{ name: string; version: string }> | undefined;
+  /** The authenticated caller, as the embedder passed it. */
+  readonly authInfo: AuthInfo | undefined;
+  /** The peer address, when the adapter knows it. */
+  readonly remoteAddress: string | undefined;
+  /** The request's `_meta`, if any. */
+  readonly meta: Readonly<Record<string, unknown>> | undefined;
+  /** Sends `notifications/message` related to this request. */
+  readonly log: Logger;
+  /**
+   * Reports progress for this request (`notifications/progress`), when the client sent a `progressToken`.
+   * Values that do not increase are dropped (PROG-01).
+   */
+  progress(progress: number, total?: number, message?: string): void;
+  /** Asks the user through the client (`elicitation/create`). Rejects when the client lacks the capability (S2C-01). */
+  elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult>;
+  /** Asks the client's model (`sampling/createMessage`). */
+  sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult>;
+  /** Asks the client for its roots (`roots/list`). */
+  listRoots(options?: ClientRequestOptions): Promise<{ roots: Root[] }>;
+  /**
+   * Ends the HTTP response stream now while the request goes on (SSE polling, RSM-06, 2025-11-25 clients only):
+   * the client reconnects after `retryMs` with `Last-Event-ID` and gets the rest. A no-op for other clients.
+   */
+  closeStream(retryMs?: number): void;
+}
+
+/** A tool definition (TOOL-02). */
+export interface ToolConfig<In extends AnySchema | undefined = AnySchema | undefined, Out extends AnySchema | undefined = AnySchema | undefined> {
+  /** Human-readable name (25-06+). */
+  title?: string;
+  description?: string;
+  /** Argument schema; omit for a tool without arguments. */
+  inputSchema?: In;
+  /** Structured output schema (25-06+); results must then carry conforming `structuredContent` (TOOL-04). */
+  outputSchema?: Out;
+  annotations?: ToolAnnotations;
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+}
+
+/** A tool handler: arguments (validated) and the context. */
+export type ToolHandler<In> = (args: In, ctx: HandlerContext) => MaybePromise<CallToolResult>;
+
+/** A resource definition. */
+export interface ResourceConfig {
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  icons?: Icon[];
+  annotations?: ContentAnnotations;
+  _meta?: Record<string, unknown>;
+}
+
+/** The result of `resources/read`. */
+export interface ReadResourceResult { contents: ResourceContents[]; _meta?: Record<string, unknown> }
+
+/** Reads a fixed resource. */
+export type ResourceHandler = (uri: string, ctx: HandlerContext) => MaybePromise<ReadResourceResult>;
+
+/** Completes a value: returns candidates for what the user typed so far. */
+export type Completer = (value: string, context: { arguments: Record<string, string> }) => MaybePromise<string[]>;
+
+/** A resource template definition. */
+export interface ResourceTemplateConfig extends ResourceConfig {
+  /** Completion of template variables by name (`completion/complete` with `ref/resource`). */
+  complete?: Record<string, Completer>;
+  /** Lists concrete resources of this template for `resources/list`. */
+  list?: (ctx: HandlerContext) => MaybePromise<Array<{ uri: string; name: string } & ResourceConfig>>;
+}
+
+/** Reads a templated resource: the URI and the matched variables. */
+export type ResourceTemplateHandler = (uri: string, variables: Record<string, string | string[]>, ctx: HandlerContext) => MaybePromise<ReadResourceResult>;
+
+/** One prompt argument. */
+export interface PromptArgument {
+  name: string;
+  title?: string;
+  description?: string;
+  required?: boolean;
+  /** Completion for this argument. */
+  complete?: Completer;
+}
+
+/** A prompt definition. */
+export interface PromptConfig {
+  title?: string;
+  description?: string;
+  arguments?: PromptArgument[];
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+}
+
+/** A prompt message. */
+export interface PromptMessage { role: 'user' | 'assistant'; content: ContentBlock }
+
+/** The result of `prompts/get`. */
+export interface GetPromptResult { description?: string; messages: PromptMessage[]; _meta?: Record<string, unknown> }
+
+/** Renders a prompt from its (string) arguments. */
+export type PromptHandler = (args: Record<string, string>, ctx: HandlerContext) => MaybePromise<GetPromptResult>;
+
+/** What `tool()`, `resource()`, `prompt()` return: remove or replace the registration at run time (sends `list_changed`). */
+export interface Registration {
+  /** Unregisters it. */
+  remove(): void;
+}

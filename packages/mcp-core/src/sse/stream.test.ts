@@ -1,0 +1,271 @@
+import { afterEach, describe, it, expect, vi } from 'vitest';
+import { encodeSseComment, encodeSseEvent } from './encode';
+import { createSseStream, SSE_HEADERS } from './stream';
+import type { SseCloseReason } from './stream';
+
+const decoder = new TextDecoder();
+
+/** Reads the body to its end and decodes it. */
+async function readAll(body: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = body.getReader();
+  let text = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** Reads one chunk and decodes it; undefined at the end of the stream. */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string | undefined> {
+  const { value, done } = await reader.read();
+  return done ? undefined : decoder.decode(value);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('SSE_HEADERS', () => {
+  it('sets the SSE headers and no hop-by-hop ones', () => {
+    expect({ ...SSE_HEADERS }).toEqual({
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+    const headers = new Headers(SSE_HEADERS);
+    for (const name of ['connection', 'transfer-encoding', 'keep-alive']) expect(headers.has(name)).toBe(false);
+    expect(Object.isFrozen(SSE_HEADERS)).toBe(true);
+  });
+});
+
+describe('createSseStream', () => {
+  it('delivers frames in order as the exact text', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const frames = [
+      encodeSseEvent({ id: 's_0', data: '' }),
+      encodeSseEvent({ data: '{"jsonrpc":"2.0","method":"notifications/message","params":{"text":"héllo ✓ 🎉"}}' }),
+      encodeSseComment('note'),
+      encodeSseEvent({ event: 'message', data: 'a\nb' }),
+    ];
+    for (const f of frames) expect(sse.send(f)).toBe(true);
+    sse.close();
+    expect(await readAll(sse.body)).toBe(frames.join(''));
+  });
+
+  it('counts queued bytes as UTF-8 and releases them as the reader pulls', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const frame = encodeSseEvent({ data: 'é' }); // 'data: é\n\n' is 10 bytes
+    sse.send(frame);
+    sse.send(frame);
+    expect(sse.bufferedBytes).toBe(20);
+    const reader = sse.body.getReader();
+    expect(await readText(reader)).toBe(frame);
+    expect(sse.bufferedBytes).toBe(10);
+    expect(await readText(reader)).toBe(frame);
+    expect(sse.bufferedBytes).toBe(0);
+    sse.close();
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+  });
+
+  it('hands a frame straight to a read that is already waiting', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const reader = sse.body.getReader();
+    const pending = readText(reader);
+    await Promise.resolve();
+    sse.send('data: x\n\n');
+    expect(await pending).toBe('data: x\n\n');
+    expect(sse.bufferedBytes).toBe(0);
+    sse.close();
+    expect(await readText(reader)).toBeUndefined();
+  });
+
+  it('serves several concurrent reads in order', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const reader = sse.body.getReader();
+    const reads = [readText(reader), readText(reader), readText(reader)];
+    await Promise.resolve();
+    sse.send('data: 1\n\n');
+    sse.send('data: 2\n\n');
+    sse.close();
+    expect(await Promise.all(reads)).toEqual(['data: 1\n\n', 'data: 2\n\n', undefined]);
+  });
+
+  it('flushes queued frames on close, then ends; close is idempotent', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, onClose });
+    sse.send('data: 1\n\n');
+    sse.send('data: 2\n\n');
+    sse.close();
+    sse.close();
+    expect(sse.closed).toBe(true);
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledWith('close');
+    expect(await readAll(sse.body)).toBe('data: 1\n\ndata: 2\n\n');
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends at once when closed with nothing queued', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    sse.close();
+    expect(await readAll(sse.body)).toBe('');
+  });
+
+  it('returns false and drops the frame when sending after close', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    sse.send('data: kept\n\n');
+    sse.close();
+    expect(sse.send('data: dropped\n\n')).toBe(false);
+    expect(await readAll(sse.body)).toBe('data: kept\n\n');
+  });
+
+  it('calls onClose("cancel") once when the reader cancels, and stops the keep-alive', async () => {
+    vi.useFakeTimers();
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 1000, onClose });
+    expect(vi.getTimerCount()).toBe(1);
+    sse.send('data: 1\n\n');
+    const reader = sse.body.getReader();
+    await reader.cancel('client went away');
+    expect(sse.closed).toBe(true);
+    expect(sse.bufferedBytes).toBe(0);
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledWith('cancel');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(sse.send('data: 2\n\n')).toBe(false);
+    sse.close();
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancel via body.cancel() works the same', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, onClose });
+    await sse.body.cancel();
+    expect(onClose.mock.calls).toEqual([['cancel']]);
+  });
+
+  it('does not report a cancel after close(), while flushing', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, onClose });
+    sse.send('data: 1\n\n');
+    sse.send('data: 2\n\n');
+    sse.close();
+    const reader = sse.body.getReader();
+    expect(await readText(reader)).toBe('data: 1\n\n');
+    await reader.cancel();
+    expect(onClose.mock.calls).toEqual([['close']]);
+    expect(sse.bufferedBytes).toBe(0);
+  });
+
+  it('sends keep-alive comments on an idle stream', async () => {
+    vi.useFakeTimers();
+    const sse = createSseStream({ keepAliveMs: 1000 });
+    const reader = sse.body.getReader();
+    const first = readText(reader);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sse.bufferedBytes).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await first).toBe(':\n\n');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await readText(reader)).toBe(':\n\n');
+    sse.close();
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await readText(reader)).toBeUndefined();
+  });
+
+  it('does not pile keep-alives on a reader that is behind', async () => {
+    vi.useFakeTimers();
+    const sse = createSseStream({ keepAliveMs: 1000 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sse.bufferedBytes).toBe(3); // one ':\n\n', not ten
+    sse.close();
+    expect(await readAll(sse.body)).toBe(':\n\n');
+  });
+
+  it('uses a 15 s keep-alive by default and none with keepAliveMs: 0', () => {
+    vi.useFakeTimers();
+    const a = createSseStream();
+    vi.advanceTimersByTime(14_999);
+    expect(a.bufferedBytes).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(a.bufferedBytes).toBe(3);
+    a.close();
+    const b = createSseStream({ keepAliveMs: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+    b.close();
+  });
+
+  it('unrefs the keep-alive timer where the runtime supports it', () => {
+    const spy = vi.spyOn(globalThis, 'setInterval');
+    const sse = createSseStream({ keepAliveMs: 60_000 });
+    const timer = spy.mock.results[0]?.value as { hasRef?: () => boolean };
+    expect(timer.hasRef?.()).toBe(false);
+    sse.close();
+  });
+
+  it('closes with "overflow" when a reader never reads, and releases the timer', async () => {
+    vi.useFakeTimers();
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 1000, maxBufferedBytes: 100, onClose });
+    const reader = sse.body.getReader();
+    const frame = 'data: 0123456789\n\n'; // 18 bytes
+    let accepted = 0;
+    for (let i = 0; i < 100 && sse.send(frame); i++) accepted++;
+    expect(accepted).toBe(5); // 90 bytes fit, the sixth frame would make 108
+    expect(sse.closed).toBe(true);
+    expect(sse.bufferedBytes).toBe(0);
+    expect(onClose.mock.calls).toEqual([['overflow']]);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(reader.read()).rejects.toThrow(/overflow/);
+    sse.close();
+    await reader.cancel().catch(() => undefined);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('never overflows a reader that keeps up, however many frames', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, maxBufferedBytes: 64, onClose });
+    const reader = sse.body.getReader();
+    for (let i = 0; i < 5_000; i++) {
+      const frame = encodeSseEvent({ id: String(i), data: `{"n":${i}}` });
+      expect(sse.send(frame)).toBe(true);
+      expect(await readText(reader)).toBe(frame);
+    }
+    // A reader already waiting takes frames straight away too.
+    for (let i = 0; i < 1000; i++) {
+      const next = readText(reader);
+      await Promise.resolve();
+      expect(sse.send('data: x\n\n')).toBe(true);
+      expect(await next).toBe('data: x\n\n');
+    }
+    sse.close();
+    expect(await readText(reader)).toBeUndefined();
+    expect(onClose.mock.calls).toEqual([['close']]);
+  });
+
+  it('overflows on a single frame larger than the cap when nobody is reading', () => {
+    const sse = createSseStream({ keepAliveMs: 0, maxBufferedBytes: 4 });
+    expect(sse.send('data: too long\n\n')).toBe(false);
+    expect(sse.closed).toBe(true);
+  });
+
+  it('ignores empty frames', () => {
+    const sse = createSseStream({ keepAliveMs: 0, maxBufferedBytes: 0 });
+    expect(sse.send('')).toBe(true);
+    expect(sse.bufferedBytes).toBe(0);
+    expect(sse.closed).toBe(false);
+    sse.close();
+  });
+
+  it.each([
+    { keepAliveMs: -1 },
+    { keepAliveMs: Number.NaN },
+    { keepAliveMs: 2 ** 31 },
+    { maxBufferedBytes: -1 },
+    { maxBufferedBytes: Number.NaN },
+  ])('rejects invalid options %j', (options) => {
+    expect(() => createSseStream(options)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * @module The public contract shared by the core and the runtime adapters.
+ * Declaration-only: nothing here emits code.
+ */
+
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What an authenticated caller looks like, as an embedder (auth middleware) hands it to the core. */
+export interface AuthInfo {
+  /** The bearer token, when the embedder wants handlers to see it. */
+  token?: string;
+  /** OAuth client id. */
+  clientId?: string;
+  /** Granted scopes. */
+  scopes?: string[];
+  /** The authenticated principal (user id). Sessions and tasks are bound to it. */
+  subject?: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt?: number;
+  /** Anything else the embedder wants to pass along. */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * Per-request context an adapter or embedder passes as the second argument of `mcp.handle`.
+ * Every field is optional. Bun and Deno pass their own second argument (a server or an info
+ * object); the core reads only the fields named here, so that is harmless.
+ */
+export interface RequestContext {
+  /** Fires when the client goes away. Defaults to `request.signal`. */
+  signal?: AbortSignal;
+  /** The peer's address, as the runtime reports it. */
+  remoteAddress?: string;
+  /** The authenticated caller, set by auth middleware. */
+  authInfo?: AuthInfo;
+  /** A body that a framework already parsed (Express `req.body`, Koa `ctx.request.body`). Used instead of reading the request. */
+  parsedBody?: unknown;
+  /** Keep the runtime alive for background work after the response (Workers-style). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** A fetch-style handler: what `mcp.handle` is and what every adapter serves. */
+export type FetchHandler = (request: Request, context?: RequestContext) => Promise<Response>;

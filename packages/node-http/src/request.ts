@@ -1,0 +1,248 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lazySignal } from './signal';
+
+/** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface WebRequestOptions {
+  /** Max body bytes a read buffers or streams; default 4 MiB. */
+  maxBodyBytes?: number;
+  /** The response paired with `req`: enables proper disconnect detection for `request.signal`. */
+  res?: ServerResponse;
+  /** A body a framework already parsed (Express `req.body`): served when the stream was consumed. */
+  parsedBody?: unknown;
+}
+
+/** The error a body read rejects with over the limit. The core maps it to a 413. */
+function bodyTooLarge(limit: number): Error {
+  return Object.assign(new Error(`Request body exceeds ${limit} bytes`), { name: 'BodyTooLargeError', status: 413 });
+}
+
+const unusable = (): TypeError => new TypeError('Body is unusable');
+const aborted = (req: IncomingMessage): Error => req.errored ?? new Error('Request aborted before the body was complete');
+const toBytes = (chunk: Buffer | string): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+
+/** Feed `data` chunks to `onChunk` until the end, an error, a premature close, or the byte limit. */
+function consume(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void, onDone: (error?: unknown) => void): () => void {
+  let size = 0;
+  const cleanup = (): void => {
+    req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+  };
+  const finish = (error?: unknown): void => {
+    cleanup();
+    onDone(error);
+  };
+  const onData = (chunk: Buffer | string): void => {
+    const bytes = toBytes(chunk);
+    size += bytes.length;
+    if (size <= limit) return onChunk(bytes);
+    // Pause, never destroy: the handler must still be able to answer 413 on this socket.
+    req.pause();
+    finish(bodyTooLarge(limit));
+  };
+  const onEnd = (): void => finish();
+  const onError = (error: unknown): void => finish(error);
+  const onClose = (): void => finish(aborted(req));
+  const early = Number(req.headers['content-length']) > limit ? bodyTooLarge(limit) : req.destroyed ? aborted(req) : undefined;
+  if (early) {
+    queueMicrotask(() => onDone(early));
+    return () => {};
+  }
+  req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  return cleanup;
+}
+
+function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    consume(req, limit, (chunk) => chunks.push(chunk), (error) => (error ? reject(error) : resolve(Buffer.concat(chunks))));
+  });
+}
+
+function streamOf(req: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  let stop = (): void => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stop = consume(
+        req,
+        limit,
+        (chunk) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        },
+        (error) => (error ? controller.error(error) : controller.close()),
+      );
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      stop();
+      req.pause();
+    },
+  });
+}
+
+/** `scheme://host/path?query` from socket encryption, a well-formed Host header and the request target. */
+function buildUrl(req: IncomingMessage): string {
+  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
+  const raw = req.headers.host ?? req.headers[':authority'];
+  const host = typeof raw === 'string' && /^(?:[\w.~%-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i.test(raw) ? raw : 'localhost';
+  try {
+    let target = req.url ?? '/';
+    // Absolute form (`GET http://host/path`, from proxies): keep its path; the Host header names the authority.
+    if (!target.startsWith('/')) target = /^[a-z][\w+.-]*:\/\//i.test(target) ? new URL(target).pathname + new URL(target).search : '/';
+    // Concatenated, never resolved against a base, so a `//evil.example/x` target cannot change the host.
+    return new URL(`${scheme}://${host}${target}`).href;
+  } catch {
+    return `${scheme}://${host}/`;
+  }
+}
+
+/** A pre-parsed body back as bytes: strings and bytes (express.text/raw) as they are, anything else as JSON. */
+function serialise(parsed: unknown): Uint8Array<ArrayBuffer> {
+  if (parsed instanceof Uint8Array) return new Uint8Array(parsed);
+  return new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+}
+
+/**
+ * A `Request` served straight from an `IncomingMessage`. `method`, `url`, `headers`, `signal`,
+ * `body` and the `text()`/`json()`/`arrayBuffer()` reads never build a native Request; any other
+ * member (clone, formData, blob, cache, ...) materialises one on first use and delegates to it.
+ * Its prototype chain includes `Request.prototype`, so `instanceof Request` holds without
+ * touching globals.
+ */
+class NodeRequest {
+  readonly #req: IncomingMessage;
+  readonly #limit: number;
+  readonly #parsed: { value: unknown } | undefined;
+  readonly #signal: () => AbortSignal;
+  #url: string | undefined;
+  #headers: Headers | undefined;
+  #stream: ReadableStream<Uint8Array> | undefined;
+  #native: Request | undefined;
+  #used = false;
+
+  constructor(req: IncomingMessage, options: WebRequestOptions) {
+    this.#req = req;
+    this.#limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#parsed = options.parsedBody === undefined ? undefined : { value: options.parsedBody };
+    this.#signal = lazySignal(req, options.res);
+  }
+
+  get method(): string {
+    return this.#req.method ?? 'GET';
+  }
+
+  get url(): string {
+    return (this.#url ??= buildUrl(this.#req));
+  }
+
+  get headers(): Headers {
+    if (this.#headers) return this.#headers;
+    const headers = new Headers();
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.charCodeAt(0) !== 58 /* ':' pseudo-header */) headers.append(name, raw[i + 1]!);
+    }
+    return (this.#headers = headers);
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
+
+  get #hasBody(): boolean {
+    return this.method !== 'GET' && this.method !== 'HEAD';
+  }
+
+  /** True once the IncomingMessage was read by someone else (body-parser and the like). */
+  get #drained(): boolean {
+    return this.#req.readableEnded || this.#req.readableDidRead;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#native) return this.#native.body;
+    if (!this.#hasBody) return null;
+    if (this.#stream) return this.#stream;
+    if (this.#parsed && this.#drained) {
+      const bytes = serialise(this.#parsed.value);
+      return (this.#stream = new Response(bytes).body!);
+    }
+    return (this.#stream = streamOf(this.#req, this.#limit));
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used || (this.#native ? this.#native.bodyUsed : this.#stream?.locked === true);
+  }
+
+  async #bytes(): Promise<Uint8Array> {
+    if (!this.#hasBody) return new Uint8Array(0);
+    if (this.bodyUsed) throw unusable();
+    if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
+    this.#used = true;
+    if (this.#stream) return new Uint8Array(await new Response(this.#stream).arrayBuffer());
+    if (this.#parsed && this.#drained) return serialise(this.#parsed.value);
+    if (this.#drained) throw unusable();
+    return readAll(this.#req, this.#limit);
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.#bytes());
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  /** The native Request everything else delegates to, built once, sharing the body stream. */
+  #materialise(): Request {
+    if (this.#native) return this.#native;
+    const body = this.#used || this.#stream?.locked ? null : this.body;
+    const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers: this.headers, body, duplex: 'half' };
+    const native = new Request(this.url, init);
+    this.#native = native;
+    return native;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Request';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    const shape = { method: this.method, url: this.url, headers: this.headers, bodyUsed: this.bodyUsed };
+    return `Request ${inspect(shape, options)}`;
+  }
+
+  static {
+    // Delegate every other Request member to the materialised native Request.
+    const proto = NodeRequest.prototype as unknown as Record<PropertyKey, unknown>;
+    for (const key of Reflect.ownKeys(Request.prototype)) {
+      if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
+      const native = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+      const target = (self: NodeRequest) => self.#materialise() as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
+      Object.defineProperty(
+        proto,
+        key,
+        typeof native.value === 'function'
+          ? { configurable: true, writable: true, value: function (this: NodeRequest, ...args: unknown[]) { return target(this)[key]!(...args); } }
+          : { configurable: true, get(this: NodeRequest) { return target(this)[key]; } },
+      );
+    }
+    Object.setPrototypeOf(proto, Request.prototype);
+  }
+}
+
+/**
+ * Wrap an `IncomingMessage` as a lazy `Request` (see NodeRequest). Pass the paired `res`
+ * so that `request.signal` fires when the client leaves mid-response.
+ */
+export function toWebRequest(req: IncomingMessage, options: WebRequestOptions = {}): Request {
+  return new NodeRequest(req, options) as unknown as Request;
+}

@@ -1,0 +1,137 @@
+import type { ServerResponse } from 'node:http';
+
+/** Connection-specific fields a Fetch Response must not carry onto this connection. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+const NOT_READY = Symbol('not ready');
+const REASON = 'client disconnected';
+const noop = (): void => {};
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+
+interface Head {
+  /** Flat `[name, value, name, value, ...]`: keeps every `set-cookie` line. */
+  list: string[];
+  sse: boolean;
+  sized: boolean;
+}
+
+function flatten(headers: Headers): Head {
+  const head: Head = { list: [], sse: false, sized: false };
+  const cookies = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : undefined;
+  headers.forEach((value, name) => {
+    name = name.toLowerCase();
+    if (HOP_BY_HOP.has(name) || (cookies && name === 'set-cookie')) return;
+    if (name === 'content-type' && value.toLowerCase().startsWith('text/event-stream')) head.sse = true;
+    if (name === 'content-length') head.sized = true;
+    head.list.push(name, value);
+  });
+  for (const cookie of cookies ?? []) head.list.push('set-cookie', cookie);
+  return head;
+}
+
+function writeHead(res: ServerResponse, response: Response, list: string[]): void {
+  const reason = response.statusText?.replace(/[\r\n]/g, '');
+  if (reason) res.writeHead(response.status, reason, list);
+  else res.writeHead(response.status, list);
+}
+
+/** The read's result if it settles before the next macrotask (a body already in memory), else NOT_READY. */
+function readNow(read: Promise<Read>): Promise<Read | typeof NOT_READY> {
+  return Promise.race([read, new Promise<typeof NOT_READY>((resolve) => setImmediate(resolve, NOT_READY))]);
+}
+
+/**
+ * Read → write → wait for `drain` when the socket is full. If the response closes or errors
+ * first, cancel (not release) the reader so the producer's `cancel()` runs and its timers stop.
+ * A body stream that errors destroys the response and rejects.
+ */
+async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, first: Promise<Read>): Promise<void> {
+  let gone = false;
+  let wake = noop;
+  const onGone = (): void => {
+    gone = true;
+    reader.cancel(REASON).catch(noop);
+    wake();
+  };
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      wake = () => {
+        res.off('drain', wake);
+        wake = noop;
+        resolve();
+      };
+      res.on('drain', wake);
+    });
+  res.on('close', onGone).on('error', onGone);
+  try {
+    if (res.destroyed) return onGone();
+    for (let next = first; ; next = reader.read()) {
+      const { done, value } = await next;
+      if (gone) return;
+      if (done) return void res.end();
+      if (!res.write(value)) await drained();
+      if (gone) return;
+    }
+  } catch (error) {
+    if (gone) return;
+    reader.cancel(REASON).catch(noop);
+    res.destroy();
+    throw error;
+  } finally {
+    res.off('close', onGone).off('error', onGone);
+  }
+}
+
+/**
+ * Write a Fetch `Response` to a `ServerResponse`. One `writeHead` with a flat header list
+ * (duplicate `set-cookie` kept, hop-by-hop fields dropped). A body that is already in memory
+ * goes out in one `end()` with Content-Length; anything else is streamed with backpressure,
+ * `text/event-stream` with headers flushed at once and Nagle off. HEAD cancels the body.
+ * Resolves when the body has been handed to Node (or the client left); rejects if the head
+ * cannot be written (nothing sent) or the body stream errors (the response is destroyed).
+ */
+export async function sendWebResponse(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
+  const head = flatten(response.headers);
+  const body = response.body;
+  const method = request?.method ?? res.req?.method;
+  const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
+  if (!body || bodyless || res.destroyed) {
+    body?.cancel(REASON).catch(noop);
+    if (res.destroyed) return;
+    if (!body && !bodyless && !head.sized) head.list.push('content-length', '0');
+    writeHead(res, response, head.list);
+    return void res.end();
+  }
+
+  const reader = body.getReader();
+  const ready: Uint8Array[] = [];
+  let pending = reader.read();
+  try {
+    // Up to three non-blocking reads: a string/bytes/JSON body is complete right away.
+    for (let i = 0; i < 3; i++) {
+      const result = await readNow(pending);
+      if (result === NOT_READY) break;
+      if (result.done) {
+        const bytes = ready.length === 1 ? ready[0]! : Buffer.concat(ready);
+        if (!head.sized) head.list.push('content-length', String(bytes.byteLength));
+        writeHead(res, response, head.list);
+        return void res.end(bytes);
+      }
+      ready.push(result.value);
+      pending = reader.read();
+    }
+    writeHead(res, response, head.list);
+  } catch (error) {
+    reader.cancel(REASON).catch(noop);
+    throw error;
+  }
+
+  if (head.sse) {
+    res.socket?.setNoDelay(true);
+    res.socket?.setTimeout(0);
+  }
+  // Headers go out now when nothing is ready (an SSE stream that sleeps before its first event).
+  if (head.sse || ready.length === 0) res.flushHeaders();
+  for (const chunk of ready) res.write(chunk);
+  await pump(res, reader, pending);
+}

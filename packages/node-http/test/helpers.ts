@@ -1,0 +1,31 @@
+import { afterEach } from 'vitest';
+import { serve, type NodeServer, type ServeOptions } from '@x/mcp-node-http';
+import type { FetchHandler } from '@x/mcp-core';
+
+const open = new Set<NodeServer>();
+
+afterEach(async () => {
+  await Promise.all([...open].map((s) => s.close()));
+  open.clear();
+});
+
+/** Serve `handler` on an ephemeral 127.0.0.1 port; closed after each test. */
+export async function start(handler: FetchHandler, options: Omit<ServeOptions, 'fetch'> = {}): Promise<NodeServer> {
+  const server = await serve({ fetch: handler, port: 0, onError: () => {}, ...options });
+  open.add(server);
+  return server;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `check` every 10 ms, at most `ms`; returns its last value. */
+export async function until(check: () => boolean, ms = 2000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(10)) if (check()) return true;
+  return check();
+}
+
+export const encoder = new TextEncoder();
+
+export function sse(events: string[]): string {
+  return events.map((e) => `data: ${e}\n\n`).join('');
+}
