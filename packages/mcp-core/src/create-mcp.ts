@@ -5,9 +5,9 @@ import { createMemoryEventStore } from './events/index';
 import type { EventStore } from './events/index';
 import { ErrorCode } from './jsonrpc/codes';
 import { errorText, messageText } from './jsonrpc/serialize';
-import { LOOPBACK_HOSTS, hostAllowed, originAllowed } from './http/guards';
+import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
 import type { Allowlist } from './http/guards';
-import { errorResponse, jsonResponse } from './http/responses';
+import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
 import { StreamableHttp } from './http/streamable';
 import { Registry } from './server/registry';
 import type { ListKind } from './server/registry';
@@ -123,7 +123,7 @@ export interface Mcp {
   resourceUpdated(uri: string): void;
   /** Live counts. */
   stats(): McpStats;
-  /** Ends every session and releases every timer and stream. */
+  /** Ends every session and releases every timer and stream; later requests get 503. */
   close(): Promise<void>;
 }
 
@@ -163,8 +163,8 @@ const hostOfUrl = (url: string): string => {
 export function createMcp(options: McpOptions): Mcp {
   const onError = options.onError ?? ((e: unknown) => console.error('[mcp]', e));
   const endpoint = options.endpoint === undefined ? '/mcp' : options.endpoint;
-  const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
-  const allowedOrigins = options.allowedOrigins ?? LOOPBACK_HOSTS;
+  const allowedHosts = normaliseAllowlist(options.allowedHosts ?? LOOPBACK_HOSTS);
+  const allowedOrigins = normaliseAllowlist(options.allowedOrigins ?? LOOPBACK_HOSTS);
   const events = options.eventStore === false ? undefined : (options.eventStore ?? createMemoryEventStore());
   const serverInfo: Record<string, unknown> = { name: options.name, version: options.version };
   for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
@@ -198,23 +198,26 @@ export function createMcp(options: McpOptions): Mcp {
     onError,
   });
 
-  const notFound = (path: string) =>
-    errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`);
 
+  let closed = false;
   const handle: FetchHandler = async (request: Request, rctx?: RequestContext): Promise<Response> => {
     try {
+      const nullId = nullIdFor(request);
+      if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId });
       if (endpoint !== null) {
         const path = pathnameOf(request.url);
-        if (path !== endpoint) return notFound(path);
+        if (path !== endpoint) {
+          return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId });
+        }
       }
       // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
       const host = request.headers.get('host') ?? hostOfUrl(request.url);
       if (!hostAllowed(host, allowedHosts)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`);
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId });
       }
       const origin = request.headers.get('origin');
       if (origin !== null && !originAllowed(origin, allowedOrigins)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`);
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId });
       }
       switch (request.method) {
         case 'POST':
@@ -226,6 +229,7 @@ export function createMcp(options: McpOptions): Mcp {
         default:
           return errorResponse(405, ErrorCode.InvalidRequest, `Method ${request.method} is not allowed; use POST, GET or DELETE`, {
             headers: { allow: 'GET, POST, DELETE' },
+            nullId,
           });
       }
     } catch (error) {
@@ -258,6 +262,7 @@ export function createMcp(options: McpOptions): Mcp {
       };
     },
     close: async () => {
+      closed = true;
       transport.close();
     },
   };

@@ -14,7 +14,7 @@ export interface AuthInfo {
   clientId?: string;
   /** Granted scopes. */
   scopes?: string[];
-  /** The authenticated principal (user id). Sessions and tasks are bound to it. */
+  /** The authenticated principal (user id). A session is bound to it (SES-08). */
   subject?: string;
   /** Expiry, seconds since the epoch. */
   expiresAt?: number;
@@ -28,7 +28,10 @@ export interface AuthInfo {
  * object); the core reads only the fields named here, so that is harmless.
  */
 export interface RequestContext {
-  /** Fires when the client goes away. Defaults to `request.signal`. */
+  /**
+   * Fires when the client goes away. The 2025 revisions do not treat a disconnect as a cancellation (SH-07), so
+   * the session transport does not use it; adapters set it for handlers that do (and for the stateless path).
+   */
   signal?: AbortSignal;
   /** The peer's address, as the runtime reports it. */
   remoteAddress?: string;
@@ -36,8 +39,6 @@ export interface RequestContext {
   authInfo?: AuthInfo;
   /** A body that a framework already parsed (Express `req.body`, Koa `ctx.request.body`). Used instead of reading the request. */
   parsedBody?: unknown;
-  /** Keep the runtime alive for background work after the response (Workers-style). */
-  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** A fetch-style handler: what `mcp.handle` is and what every adapter serves. */

@@ -55,15 +55,17 @@ export class Exchange {
   /**
    * Sends a message related to a request of this POST (SH-05: it may precede the response).
    * @param text Serialised message.
+   * @param fallback When this POST cannot carry it, send it on the GET stream instead (server-to-client requests
+   *   may, S2C-02; progress and logs must not, SH-08).
    * @returns false when it could go nowhere.
    */
-  related(text: string): boolean {
-    if (this.#state === 'pending' && !this.upgrade()) return this.host.fallback(text);
+  related(text: string, fallback = true): boolean {
+    if (this.#state === 'pending' && !this.upgrade()) return fallback && this.host.fallback(text);
     if (this.#state === 'sse') {
       this.#stream!.send(text);
       return true;
     }
-    return this.host.fallback(text);
+    return fallback && this.host.fallback(text);
   }
 
   /**

@@ -31,6 +31,7 @@ export type Allowlist = readonly string[] | '*';
  */
 export function hostAllowed(host: string, list: Allowlist): boolean {
   if (list === '*') return true;
+  // Entries are lowercased once by normaliseAllowlist; Host is case-insensitive (RFC 9110 §4.2.3).
   const lower = host.trim().toLowerCase();
   const name = hostnameOf(lower);
   for (const entry of list) if (entry === name || entry === lower) return true;
@@ -54,4 +55,13 @@ export function originAllowed(origin: string, list: Allowlist): boolean {
   const name = hostnameOf(host);
   for (const entry of list) if (entry === o || entry === name) return true;
   return false;
+}
+
+/**
+ * Lowercases and trims allowlist entries once, at construction.
+ * @param list The configured list.
+ * @returns The normalised list.
+ */
+export function normaliseAllowlist(list: Allowlist): Allowlist {
+  return list === '*' ? list : list.map((e) => e.trim().toLowerCase());
 }

@@ -94,6 +94,10 @@ export class LiveSession implements StreamHost, SessionOps {
   get polling(): boolean {
     return this.host.events !== undefined && this.record.protocolVersion >= '2025-11-25';
   }
+  /** The SSE reconnect hint (ms). */
+  get retryMs(): number {
+    return this.host.retryMs;
+  }
   /** Pending server-to-client requests. */
   get pendingCount(): number {
     return this.#pending.size;
@@ -352,8 +356,8 @@ export class CallContext implements HandlerContext {
   get log(): Logger {
     if (this.#log !== undefined) return this.#log;
     const log = (level: LoggingLevel, data: unknown, logger?: string) => {
-      if (this.cancelled || !this.session.logs(level)) return;
-      this.exchange.related(messageText('notifications/message', logger === undefined ? { level, data } : { level, logger, data }));
+      if (this.cancelled || !this.exchange.open || !this.session.logs(level)) return;
+      this.exchange.related(messageText('notifications/message', logger === undefined ? { level, data } : { level, logger, data }), false);
     };
     const l = { log } as Record<string, unknown>;
     for (const level of LEVELS) l[level] = (data: unknown, logger?: string) => log(level, data, logger);
@@ -362,13 +366,14 @@ export class CallContext implements HandlerContext {
 
   progress(progress: number, total?: number, message?: string): void {
     const token = this.meta?.progressToken;
-    if ((typeof token !== 'string' && typeof token !== 'number') || this.cancelled) return;
+    // PROG-01: only while the request is active; after its response the token is dead.
+    if ((typeof token !== 'string' && typeof token !== 'number') || this.cancelled || !this.exchange.open) return;
     if (!(progress > this.#lastProgress)) return; // PROG-01: strictly increasing
     this.#lastProgress = progress;
     const params: Record<string, unknown> = { progressToken: token, progress };
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
-    this.exchange.related(messageText('notifications/progress', params));
+    this.exchange.related(messageText('notifications/progress', params), false);
   }
 
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
@@ -381,8 +386,10 @@ export class CallContext implements HandlerContext {
   }
 
   sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult> {
-    if (this.clientCapabilities.sampling === undefined) {
-      return Promise.reject(new McpError(ErrorCode.InvalidRequest, 'The client does not support sampling'));
+    const cap = this.clientCapabilities.sampling as Record<string, unknown> | undefined;
+    if (cap === undefined) return Promise.reject(new McpError(ErrorCode.InvalidRequest, 'The client does not support sampling'));
+    if (params.tools !== undefined && cap.tools === undefined) {
+      return Promise.reject(new McpError(ErrorCode.InvalidRequest, 'The client does not support tool use in sampling (sampling.tools)'));
     }
     return this.session.request(this, 'sampling/createMessage', params as unknown as Record<string, unknown>, options) as Promise<CreateMessageResult>;
   }
@@ -396,6 +403,6 @@ export class CallContext implements HandlerContext {
 
   closeStream(retryMs?: number): void {
     if (!this.session.polling || !this.exchange.upgrade()) return;
-    this.exchange.stream?.closeConnection(retryMs ?? 0);
+    this.exchange.stream?.closeConnection(retryMs ?? this.session.retryMs);
   }
 }

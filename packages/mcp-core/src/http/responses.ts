@@ -29,9 +29,19 @@ export function errorResponse(
   status: number,
   code: number,
   message: string,
-  options: { id?: JsonRpcId; data?: unknown; headers?: Record<string, string> } = {},
+  options: { id?: JsonRpcId; data?: unknown; headers?: Record<string, string>; nullId?: boolean } = {},
 ): Response {
-  return jsonResponse(errorText(options.id, { code, message, data: options.data }), status, options.headers);
+  return jsonResponse(errorText(options.id, { code, message, data: options.data }, options.nullId ?? true), status, options.headers);
+}
+
+/**
+ * Whether an id-less error carries `"id":null` (clients up to 2025-06-18, whose schemas require an id) or omits
+ * it (2025-11-25 and later), TRAP-02. Without a version header, 2025-03-26 is assumed (PVH-02).
+ * @param request The request.
+ * @returns True for `"id":null`.
+ */
+export function nullIdFor(request: Request): boolean {
+  return (request.headers.get('mcp-protocol-version') ?? '2025-03-26') < '2025-11-25';
 }
 
 /** 202 Accepted with no body, for notifications and responses (SH-03). */

@@ -24,7 +24,7 @@ import { LiveSession } from './live-session';
 import type { SessionHost } from './live-session';
 import { mediaType, parseAccept } from './media';
 import type { Accepts } from './media';
-import { acceptedResponse, errorResponse, jsonResponse } from './responses';
+import { acceptedResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
 import * as v from 'valibot';
 
 /** Resolved transport settings. */
@@ -47,8 +47,6 @@ export interface StreamableSettings {
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
-/** Whether id-less errors carry `"id":null` (up to 2025-06-18) or omit it (2025-11-25+), TRAP-02. */
-const nullIdFor = (request: Request): boolean => (request.headers.get('mcp-protocol-version') ?? '2025-03-26') < '2025-11-25';
 
 /**
  * The legacy Streamable HTTP transport over one registry.
@@ -113,12 +111,12 @@ export class StreamableHttp implements SessionHost {
     const nullId = nullIdFor(request);
     const type = mediaType(request.headers.get('content-type'));
     if (type !== 'application/json') {
-      return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`);
+      return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`, { nullId });
     }
     const accepts = parseAccept(request.headers.get('accept'));
     // Lenient (TRAP-22): a JSON reply is fine when the client lists only application/json or a wildcard.
     if (!accepts.json && !accepts.sse) {
-      return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)');
+      return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId });
     }
     let body: unknown;
     if (rctx?.parsedBody !== undefined) {
@@ -128,7 +126,7 @@ export class StreamableHttp implements SessionHost {
       try {
         text = await readBody(request, this.settings.maxBodyBytes);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return errorResponse(413, ErrorCode.InvalidRequest, error.message);
+        if (error instanceof BodyTooLargeError) return errorResponse(413, ErrorCode.InvalidRequest, error.message, { nullId });
         throw error;
       }
       const parsed = parseJson(text);
@@ -164,7 +162,7 @@ export class StreamableHttp implements SessionHost {
    */
   async get(request: Request, rctx: RequestContext | undefined): Promise<Response> {
     if (!parseAccept(request.headers.get('accept')).sse) {
-      return errorResponse(406, ErrorCode.InvalidRequest, 'GET needs Accept: text/event-stream (SH-02)');
+      return errorResponse(406, ErrorCode.InvalidRequest, 'GET needs Accept: text/event-stream (SH-02)', { nullId: nullIdFor(request) });
     }
     const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
     if (session instanceof Response) return session;
@@ -179,7 +177,7 @@ export class StreamableHttp implements SessionHost {
       }
     }
     if (session.standalone?.connected) {
-      return errorResponse(409, ErrorCode.InvalidRequest, 'A GET stream is already open for this session (SH-10)');
+      return errorResponse(409, ErrorCode.InvalidRequest, 'A GET stream is already open for this session (SH-10)', { nullId: nullIdFor(request) });
     }
     return new Response(session.openStandalone(), { status: 200, headers: SSE_HEADERS });
   }
@@ -230,7 +228,7 @@ export class StreamableHttp implements SessionHost {
 
   async #session(request: Request, sid: string | null, rctx: RequestContext | undefined): Promise<LiveSession | Response> {
     if (sid === null) {
-      return errorResponse(400, ErrorCode.InvalidRequest, 'Missing Mcp-Session-Id header: send initialize first (SES-04)');
+      return errorResponse(400, ErrorCode.InvalidRequest, 'Missing Mcp-Session-Id header: send initialize first (SES-04)', { nullId: nullIdFor(request) });
     }
     let session = this.sessions.get(sid);
     if (session === undefined) {
@@ -246,12 +244,15 @@ export class StreamableHttp implements SessionHost {
     }
     // SES-08: a session is bound to the principal that created it; anyone else gets "not found".
     if (session === undefined || (session.record.subject !== undefined && session.record.subject !== rctx?.authInfo?.subject)) {
-      return errorResponse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or was deleted; send initialize again (SES-05)');
+      return errorResponse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or was deleted; send initialize again (SES-05)', {
+        nullId: nullIdFor(request),
+      });
     }
     const pv = request.headers.get('mcp-protocol-version');
     if (pv !== null && !isLegacyVersion(pv)) {
       return errorResponse(400, ErrorCode.UnsupportedProtocolVersion, `Unsupported MCP-Protocol-Version "${pv}" (PVH-03)`, {
         data: { supported: [...LEGACY_VERSIONS], requested: pv },
+        nullId: false,
       });
     }
     session.record.lastSeenAt = Date.now();
@@ -302,17 +303,12 @@ export class StreamableHttp implements SessionHost {
   #batch(items: unknown[], sid: string | null, request: Request, rctx: RequestContext | undefined, accepts: Accepts, nullId: boolean): Promise<Response> | Response {
     return (async () => {
       if (items.length === 0) return this.#bare(400, ErrorCode.InvalidRequest, 'Empty batch (JR-11)', nullId);
-      const session = sid === null ? undefined : this.sessions.get(sid);
+      const session = sid === null ? undefined : await this.#session(request, sid, rctx);
+      if (session instanceof Response) return session;
       // JR-10: batches exist only in 2025-03-26.
       if (session === undefined || session.record.protocolVersion !== '2025-03-26') {
-        if (sid !== null && session === undefined) {
-          const s = await this.#session(request, sid, rctx);
-          if (s instanceof Response) return s;
-        }
         return this.#bare(400, ErrorCode.InvalidRequest, 'Batches are only accepted in a 2025-03-26 session (JR-10)', nullId);
       }
-      const checked = await this.#session(request, sid, rctx);
-      if (checked instanceof Response) return checked;
       const classified: Classified[] = items.map(classify);
       const requests = classified.filter((c) => c.kind === 'request' || c.kind === 'invalid');
       if (classified.some((c) => c.kind === 'request' && c.message.method === 'initialize')) {

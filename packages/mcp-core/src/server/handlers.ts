@@ -81,7 +81,7 @@ function listResources(registry: Registry, params: Record<string, unknown> | und
   const p = parseParams(ListParams, params);
   let dynamic = false;
   for (const t of registry.templates.values()) if (t.config.list) dynamic = true;
-  if (!dynamic) return registry.page('resources', p?.cursor);
+  if (!dynamic) return registry.page('resources', p?.cursor, call.version);
   if (p?.cursor !== undefined) throw new McpError(ErrorCode.InvalidParams, 'Invalid or expired cursor', { cursor: p.cursor });
   return (async () => {
     const resources: unknown[] = [];
@@ -142,10 +142,10 @@ async function complete(registry: Registry, params: Record<string, unknown> | un
 /** The legacy-era method table. `initialize` and notifications are handled by the transport. */
 export const METHODS: Readonly<Record<string, MethodHandler>> = {
   ping: () => ({}),
-  'tools/list': (r, params) => r.page('tools', parseParams(ListParams, params)?.cursor),
+  'tools/list': (r, params, call) => r.page('tools', parseParams(ListParams, params)?.cursor, call.version),
   'tools/call': callTool,
   'resources/list': listResources,
-  'resources/templates/list': (r, params) => r.page('resourceTemplates', parseParams(ListParams, params)?.cursor),
+  'resources/templates/list': (r, params, call) => r.page('resourceTemplates', parseParams(ListParams, params)?.cursor, call.version),
   'resources/read': readResource,
   'resources/subscribe': (_r, params, call) => {
     const { uri } = parseParams(UriParams, params);
@@ -157,7 +157,7 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
     call.session?.unsubscribe(uri);
     return {};
   },
-  'prompts/list': (r, params) => r.page('prompts', parseParams(ListParams, params)?.cursor),
+  'prompts/list': (r, params, call) => r.page('prompts', parseParams(ListParams, params)?.cursor, call.version),
   'prompts/get': getPrompt,
   'completion/complete': complete,
   'logging/setLevel': (_r, params, call) => {

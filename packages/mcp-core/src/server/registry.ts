@@ -61,6 +61,37 @@ const defined = (o: Record<string, unknown>): Record<string, unknown> => {
 /** Pages of one list, serialised once. */
 type Pages = RawJson[];
 
+/** Which list. */
+export type ListName = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+
+/**
+ * Fields a revision does not know are left out of its lists (TOOL-02): `annotations` came in 2025-03-26,
+ * `title`, `outputSchema` and `_meta` in 2025-06-18, `icons` and `execution` in 2025-11-25.
+ */
+const FIELD_SINCE: Readonly<Record<string, string>> = {
+  annotations: '2025-03-26',
+  title: '2025-06-18',
+  outputSchema: '2025-06-18',
+  _meta: '2025-06-18',
+  icons: '2025-11-25',
+  execution: '2025-11-25',
+};
+const TIERS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
+const tierOf = (version: string): string => TIERS.find((t) => version >= t) ?? '2024-11-05';
+
+const shapeFor = (item: Record<string, unknown>, tier: string, list: ListName): Record<string, unknown> => {
+  let out: Record<string, unknown> | undefined;
+  for (const key in item) {
+    const since = FIELD_SINCE[key];
+    // Resource annotations predate tool annotations.
+    if (since !== undefined && tier < since && !(key === 'annotations' && list !== 'tools')) {
+      out ??= { ...item };
+      delete out[key];
+    }
+  }
+  return out ?? item;
+};
+
 /**
  * Holds every registration; lists come from pages computed once per change.
  */
@@ -84,6 +115,10 @@ export class Registry {
   addTool(name: string, config: ToolConfig, handler: ToolHandler<any>): () => void {
     if (!TOOL_NAME.test(name)) throw new TypeError(`Tool name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ . / - (TOOL-02)`);
     if (this.tools.has(name)) throw new TypeError(`Tool "${name}" is already registered`);
+    const raw = config.inputSchema as Record<string, unknown> | undefined;
+    if (raw !== undefined && !('~standard' in raw) && raw.type !== 'object') {
+      throw new TypeError(`Tool "${name}": a raw JSON Schema inputSchema must have type "object" (TOOL-02)`);
+    }
     const wire = defined({
       name,
       title: config.title,
@@ -161,25 +196,28 @@ export class Registry {
   }
 
   /**
-   * One page of a list, as pre-serialised JSON (built once per change).
+   * One page of a list, as pre-serialised JSON, built once per change and per revision shape.
    * @param list Which list.
    * @param cursor The request's cursor.
+   * @param version The protocol revision the list is for (default: the newest shape).
    * @returns The page's result.
    */
-  page(list: 'tools' | 'resources' | 'resourceTemplates' | 'prompts', cursor: unknown): RawJson {
-    let pages = this.#pages.get(list);
+  page(list: ListName, cursor: unknown, version = '2025-11-25'): RawJson {
+    const tier = tierOf(version);
+    const key = `${list}@${tier}`;
+    let pages = this.#pages.get(key);
     if (pages === undefined) {
-      pages = this.#build(list);
-      this.#pages.set(list, pages);
+      pages = this.#build(list, tier);
+      this.#pages.set(key, pages);
     }
     return pages[decodeCursor(cursor, pages.length)]!;
   }
 
-  #build(list: 'tools' | 'resources' | 'resourceTemplates' | 'prompts'): Pages {
+  #build(list: ListName, tier: string): Pages {
     const source =
       list === 'tools' ? this.tools : list === 'resources' ? this.resources : list === 'prompts' ? this.prompts : this.templates;
     const items: Record<string, unknown>[] = [];
-    for (const e of source.values()) items.push(e.wire);
+    for (const e of source.values()) items.push(shapeFor(e.wire, tier, list));
     const pages: Pages = [];
     const n = Math.max(1, Math.ceil(items.length / this.pageSize));
     for (let i = 0; i < n; i++) {
@@ -192,12 +230,8 @@ export class Registry {
   }
 
   #changed(kind: ListKind): void {
-    if (kind === 'tools') this.#pages.delete('tools');
-    else if (kind === 'prompts') this.#pages.delete('prompts');
-    else {
-      this.#pages.delete('resources');
-      this.#pages.delete('resourceTemplates');
-    }
+    const stale: string[] = kind === 'resources' ? ['resources', 'resourceTemplates'] : [kind];
+    for (const key of [...this.#pages.keys()]) if (stale.includes(key.slice(0, key.indexOf('@')))) this.#pages.delete(key);
     this.onChange(kind);
   }
 }

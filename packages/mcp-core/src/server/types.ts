@@ -146,7 +146,7 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
   /** The JSON-RPC id of the request being served. */
   readonly requestId: JsonRpcId;
-  /** The session id (legacy Streamable HTTP and HTTP+SSE), if any. */
+  /** The session id (2025 Streamable HTTP sessions), if any. */
   readonly sessionId: string | undefined;
   /** The protocol revision in use for this request. */
   readonly protocolVersion: string;
@@ -256,7 +256,7 @@ export interface GetPromptResult { description?: string; messages: PromptMessage
 /** Renders a prompt from its (string) arguments. */
 export type PromptHandler = (args: Record<string, string>, ctx: HandlerContext) => MaybePromise<GetPromptResult>;
 
-/** What `tool()`, `resource()`, `prompt()` return: remove or replace the registration at run time (sends `list_changed`). */
+/** What `tool()`, `resource()`, `prompt()` return: remove the registration at run time (sends `list_changed`). */
 export interface Registration {
   /** Unregisters it. */
   remove(): void;
