@@ -96,3 +96,9 @@ describe('originAllowed (SEC-01, MH-06)', () => {
     expect(originAllowed('https://evil.com', '*')).toBe(true);
   });
 });
+
+describe('originAllowed rejects userinfo tricks', () => {
+  it('refuses an origin with userinfo that would read as localhost before the @', () => {
+    expect(originAllowed('http://localhost:3000@evil.com', LOOPBACK_HOSTS)).toBe(false);
+  });
+});

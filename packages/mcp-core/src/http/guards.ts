@@ -51,7 +51,8 @@ export function originAllowed(origin: string, list: Allowlist): boolean {
   const sep = o.indexOf('://');
   if (sep === -1) return false;
   const host = o.slice(sep + 3);
-  if (host.length === 0 || host.includes('/')) return false;
+  // An origin is scheme://host[:port]: no path, no userinfo.
+  if (host.length === 0 || host.includes('/') || host.includes('@')) return false;
   const name = hostnameOf(host);
   for (const entry of list) if (entry === o || entry === name) return true;
   return false;

@@ -78,3 +78,12 @@ describe('parseAccept (SH-02, TRAP-22)', () => {
     expect(parseAccept(',, application/json ,')).toEqual({ json: true, sse: false });
   });
 });
+
+describe('parseAccept specificity (RFC 9110 §12.5.1)', () => {
+  it('an explicit q=0 on text/event-stream beats a */* wildcard (never SSE to a client that refused it)', () => {
+    expect(parseAccept('application/json, text/event-stream;q=0, */*;q=0.1')).toEqual({ json: true, sse: false });
+  });
+  it('a wildcard with q=0 does not refuse an explicitly listed type', () => {
+    expect(parseAccept('*/*;q=0, application/json')).toEqual({ json: true, sse: false });
+  });
+});

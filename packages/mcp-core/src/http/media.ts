@@ -28,15 +28,23 @@ export interface Accepts {
 export function parseAccept(value: string | null): Accepts {
   const out = { json: false, sse: false };
   if (value === null) return out;
+  // The most specific range decides (RFC 9110 §12.5.1): an explicit `q=0` beats a wildcard.
+  let json = 0;
+  let sse = 0; // specificity of the range that decided: 0 none, 1 */*, 2 type/*, 3 exact
   for (const part of value.split(',')) {
     const semi = part.indexOf(';');
     const type = (semi === -1 ? part : part.slice(0, semi)).trim().toLowerCase();
-    if (semi !== -1 && /(?:^|;)\s*q\s*=\s*0(?:\.0{0,3})?\s*(?:;|$)/i.test(part.slice(semi))) continue;
-    if (type === '*/*') {
-      out.json = true;
-      out.sse = true;
-    } else if (type === 'application/json' || type === 'application/*') out.json = true;
-    else if (type === 'text/event-stream' || type === 'text/*') out.sse = true;
+    const refused = semi !== -1 && /(?:^|;)\s*q\s*=\s*0(?:\.0{0,3})?\s*(?:;|$)/i.test(part.slice(semi));
+    const j = type === 'application/json' ? 3 : type === 'application/*' ? 2 : type === '*/*' ? 1 : 0;
+    const s = type === 'text/event-stream' ? 3 : type === 'text/*' ? 2 : type === '*/*' ? 1 : 0;
+    if (j > json) {
+      json = j;
+      out.json = !refused;
+    }
+    if (s > sse) {
+      sse = s;
+      out.sse = !refused;
+    }
   }
   return out;
 }

@@ -712,3 +712,23 @@ describe('stats() (leak checks)', () => {
     expect(mcp.stats().timers).toBe(0);
   });
 });
+
+describe('2025-03-26 batches never answer notifications (JR-05, JR-11)', () => {
+  it('a batch holding only a malformed notification gets 202 and no body', async () => {
+    const mcp = server();
+    const s = await open(mcp, '2025-03-26');
+    const res = await mcp.handle(post([{ jsonrpc: '2.0', method: 'notifications/x', params: [1] }], sessionHeaders(s)));
+    expect(res.status).toBe(202);
+    expect(await res.text()).toBe('');
+  });
+
+  it('a malformed notification beside a request: only the request is answered', async () => {
+    const mcp = server();
+    const s = await open(mcp, '2025-03-26');
+    const res = await mcp.handle(
+      post([{ jsonrpc: '2.0', method: 'notifications/x', params: [1] }, { jsonrpc: '2.0', id: 7, method: 'ping' }], sessionHeaders(s)),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ jsonrpc: '2.0', id: 7, result: {} }]);
+  });
+});

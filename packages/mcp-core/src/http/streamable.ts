@@ -310,7 +310,14 @@ export class StreamableHttp implements SessionHost {
         return this.#bare(400, ErrorCode.InvalidRequest, 'Batches are only accepted in a 2025-03-26 session (JR-10)', nullId);
       }
       const classified: Classified[] = items.map(classify);
-      const requests = classified.filter((c) => c.kind === 'request' || c.kind === 'invalid');
+      // An element with a method and no id is a notification even when malformed: never answered (JR-05).
+      const owed = (c: Classified, i: number): boolean => {
+        if (c.kind === 'request') return true;
+        if (c.kind !== 'invalid') return false;
+        const item = items[i];
+        return !(typeof item === 'object' && item !== null && 'method' in item && !('id' in item));
+      };
+      const requests = classified.filter(owed);
       if (classified.some((c) => c.kind === 'request' && c.message.method === 'initialize')) {
         return this.#bare(400, ErrorCode.InvalidRequest, 'initialize must not be batched (LC-04)', nullId);
       }

@@ -290,3 +290,9 @@ describe('Registry resources, templates and prompts', () => {
     });
   });
 });
+
+describe('Registry pageSize validation', () => {
+  it.each([0, -1, 1.5, Number.NaN])('rejects pageSize %s instead of looping forever or dropping items', (size) => {
+    expect(() => new Registry(size, () => {})).toThrow(RangeError);
+  });
+});

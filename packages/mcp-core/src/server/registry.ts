@@ -109,7 +109,9 @@ export class Registry {
   constructor(
     private readonly pageSize: number,
     private readonly onChange: (kind: ListKind) => void,
-  ) {}
+  ) {
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  }
 
   /** Adds a tool; names are unique. */
   addTool(name: string, config: ToolConfig, handler: ToolHandler<any>): () => void {
