@@ -153,11 +153,22 @@ export function createEverything(options: Partial<McpOptions> = {}): Mcp {
   });
 
   mcp.tool('test_elicitation_sep1330_enums', { description: 'Elicitation with every enum shape (SEP-1330)' }, async (_a, ctx) => {
+    // Titled (oneOf) and multi-select (array) fields exist from 2025-11-25; older clients get the plain enums only.
+    const modern = ctx.protocolVersion >= '2025-11-25';
+    const properties: Record<string, unknown> = {
+      untitledSingle: { type: 'string', description: 'Select one option', enum: ['option1', 'option2', 'option3'] },
+      legacyEnum: {
+        type: 'string',
+        description: 'Select one option (legacy)',
+        enum: ['opt1', 'opt2', 'opt3'],
+        enumNames: ['Option One', 'Option Two', 'Option Three'],
+      },
+    };
     const r = await ctx.elicit({
       message: 'Please select options from the enum fields',
       requestedSchema: {
         type: 'object',
-        properties: {
+        properties: !modern ? properties : {
           untitledSingle: { type: 'string', description: 'Select one option', enum: ['option1', 'option2', 'option3'] },
           titledSingle: {
             type: 'string',

@@ -75,6 +75,22 @@ describe('JSON-RPC framing errors', () => {
     await h.expectHealthy(sid);
   });
 
+  it('JR-08: Object.prototype member names are unknown methods, never dispatched', async () => {
+    for (const [i, method] of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'].entries()) {
+      const r = await h.post({ jsonrpc: '2.0', id: 500 + i, method }, h.sessionHeaders(sid));
+      expect(expectJsonRpcError(r, 200, -32601, new RegExp(method)).id).toBe(500 + i);
+    }
+    await h.expectHealthy(sid);
+  });
+
+  it('JR-01: arrays where MCP requires objects → -32602 (tools/call arguments, initialize capabilities)', async () => {
+    const r = await h.post({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'test_simple_text', arguments: ['x'] } }, h.sessionHeaders(sid));
+    expectJsonRpcError(r, 200, -32602, /\/arguments/);
+    const init = await h.post({ jsonrpc: '2.0', id: 12, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: [], clientInfo: { name: 'c', version: '1' } } });
+    expectJsonRpcError(init, 400, -32602, /capabilities/);
+    await h.expectHealthy(sid);
+  });
+
   it('JR-09/TOOL-03: tools/call with name:42 → -32602 naming /name', async () => {
     const r = await h.post({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 42 } }, h.sessionHeaders(sid));
     const m = expectJsonRpcError(r, 200, -32602, /\/name/);

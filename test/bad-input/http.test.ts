@@ -147,11 +147,11 @@ describe('media types (SH-02, TRAP-22)', () => {
     const msgs = sseMessages(call.text);
     expect(msgs.filter((m) => m.method === 'notifications/progress').map((m) => m.params.progress)).toEqual([0, 50, 100]);
     expect(msgs.at(-1)).toMatchObject({ id: 3, result: { content: [{ text: 'Progress tool completed' }] } });
-    // A plain request is accepted too and its answer is delivered.
+    // A plain request streams too: a client that accepts only SSE never gets JSON.
     const ping = await h.post({ jsonrpc: '2.0', id: 4, method: 'ping' }, headers);
     expect(ping.status).toBe(200);
-    const answer = ping.contentType === 'text/event-stream' ? sseMessages(ping.text).at(-1) : ping.json();
-    expect(answer).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
+    expect(ping.contentType).toBe('text/event-stream');
+    expect(sseMessages(ping.text).at(-1)).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
     await h.expectHealthy(sid);
   });
 });

@@ -32,7 +32,7 @@ const errorOf = (p: Promise<unknown>): Promise<McpError> =>
     },
   );
 
-const text = (r: { content: unknown }) => (r.content as { type: string; text: string }[]).map((c) => c.text).join('');
+const text = (r: unknown) => ((r as { content: { type: string; text: string }[] }).content).map((c) => c.text).join('');
 
 /** The capabilities a full client declares on each revision (form elicitation is `elicitation: {}` before 25-11). */
 const fullCapabilities = (version: string): ClientCapabilities =>
@@ -71,7 +71,8 @@ describe.each(['2025-11-25', '2025-06-18'])('elicitation round trips, %s', (vers
     // The request rode the tool call's own SSE stream; the answer was POSTed back and accepted with 202.
     const asked = c.wire.received.filter((m) => m.message.method === 'elicitation/create');
     expect(asked.map((m) => m.via)).toEqual(['POST']);
-    const reply = c.wire.exchanges.find((e) => e.body?.id === asked[0]!.message.id && 'result' in e.body)!;
+    // The tool's result can overtake the 202 of the client's reply: wait for that exchange.
+    const reply = await waitFor(() => c.wire.exchanges.find((e) => e.body?.id === asked[0]!.message.id && 'result' in e.body), 'the reply POST');
     expect(reply.status).toBe(202);
     expect(s.mcp.stats().pendingClientRequests).toBe(0);
   });
@@ -89,7 +90,7 @@ describe.each(['2025-11-25', '2025-06-18'])('elicitation round trips, %s', (vers
       return { action: 'accept', content: Object.fromEntries(Object.entries(props).map(([k, p]) => [k, p.default])) };
     };
     const r = await c.client.callTool({ name: 'test_elicitation_sep1034_defaults' });
-    expect(requests[0]!.requestedSchema).toMatchObject({
+    expect((requests[0] as any).requestedSchema).toMatchObject({
       properties: {
         name: { type: 'string', default: 'John Doe' },
         age: { type: 'integer', default: 30 },
@@ -117,10 +118,30 @@ describe.each(['2025-11-25', '2025-06-18'])('elicitation round trips, %s', (vers
   });
 });
 
-// SEP-1330 (titled / multi-select enums) is 2025-11-25 only. BUG (example, reported, test left out on purpose):
-// on a 2025-06-18 session test_elicitation_sep1330_enums still sends the `type: "array"` properties untitledMulti
-// and titledMulti, which the 2025-06-18 ElicitRequest schema forbids (PrimitiveSchemaDefinition: "without nested
-// objects or arrays"), so there is no 2025-06-18 variant of this test.
+// SEP-1330 (titled / multi-select enums) is 2025-11-25 only: the 2025-06-18 ElicitRequest schema allows only
+// primitive fields, so older sessions get the plain enums (the schema recorder checks the request on the wire).
+describe('elicitation SEP-1330 enums on 2025-06-18 sends only primitive enum fields', () => {
+  it('untitledSingle and legacyEnum only, and the request is valid for 2025-06-18', async () => {
+    const requests: ElicitRequest['params'][] = [];
+    const c = await connect(s.url, {
+      version: '2025-06-18',
+      violations,
+      capabilities: fullCapabilities('2025-06-18'),
+      setup: (client) =>
+        client.setRequestHandler(ElicitRequestSchema, (req) => {
+          requests.push(req.params);
+          return { action: 'accept', content: { untitledSingle: 'option1', legacyEnum: 'opt2' } };
+        }),
+    });
+    try {
+      await c.client.callTool({ name: 'test_elicitation_sep1330_enums' });
+      expect(Object.keys((requests[0] as any).requestedSchema.properties).sort()).toEqual(['legacyEnum', 'untitledSingle']);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('elicitation SEP-1330 enums, 2025-11-25', () => {
   it('every enum shape reaches the client, and the choices come back', async () => {
     const requests: ElicitRequest['params'][] = [];
@@ -136,7 +157,7 @@ describe('elicitation SEP-1330 enums, 2025-11-25', () => {
     });
     try {
       const r = await c.client.callTool({ name: 'test_elicitation_sep1330_enums' });
-      const props = (requests[0]!.requestedSchema as any).properties;
+      const props = (requests[0] as any).requestedSchema.properties;
       expect(props.untitledSingle).toMatchObject({ type: 'string', enum: ['option1', 'option2', 'option3'] });
       expect(props.titledSingle.oneOf).toEqual([
         { const: 'value1', title: 'First Option' },

@@ -28,12 +28,12 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * @returns The truthy value.
  * @throws When it never became truthy.
  */
-export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 3000, everyMs = 10): Promise<T> {
+export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 3000, everyMs = 10): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     last = await cond();
-    if (last) return last;
+    if (last) return last as NonNullable<T>;
     await sleep(everyMs);
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);

@@ -220,7 +220,8 @@ describe('idle expiry', () => {
     await waitFor(() => idle.mcp.stats().connections === 0, 'the GET stream to drop');
     // A session with no stream and no request for 200 ms is swept (sweeper every 100 ms): gone by ~500 ms.
     await new Promise((r) => setTimeout(r, 500));
-    expect(idle.mcp.stats().sessions).toBe(0);
+    // Normally already 0 here; the bound only absorbs timer jitter on a loaded machine.
+    await waitFor(() => idle.mcp.stats().sessions === 0, 'the idle session to expire', 1500);
     const res = await undiciFetch(idle.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmptyResultSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { LoggingMessageNotification, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { createMcp } from '@x/mcp-core';
-import { REVISIONS, connect, expectIdle, nextId, rawSession, startEverything, startServer, waitFor, within } from './harness.ts';
+import { REVISIONS, SseReader, connect, expectIdle, nextId, rawSession, startEverything, startServer, waitFor, within } from './harness.ts';
 import type { Connected, Served } from './harness.ts';
 
 const violations: string[] = [];
@@ -171,7 +171,8 @@ describe('cancellation (CAN-01)', () => {
       const requestId = c.wire.sent.find((m) => m.method === 'tools/call')!.id;
       const cancel = c.wire.sent.find((m) => m.method === 'notifications/cancelled');
       expect(cancel?.params).toEqual({ requestId, reason: 'user gave up' });
-      const ack = c.wire.exchanges.find((e) => e.body?.method === 'notifications/cancelled')!;
+      // The server may act on the cancel before the client has read the 202: wait for the exchange.
+      const ack = await waitFor(() => c.wire.exchanges.find((e) => e.body?.method === 'notifications/cancelled'), 'the 202 for notifications/cancelled');
       expect(ack.status).toBe(202);
       // The cancelled request owes no response; its stream ends without one.
       const post = c.wire.exchanges.find((e) => e.body?.method === 'tools/call')!;
@@ -183,6 +184,23 @@ describe('cancellation (CAN-01)', () => {
     } finally {
       await c.close();
     }
+    await expectIdle(slow.mcp);
+  });
+
+  it('DELETE during a call aborts it and ends its stream; nothing is left behind (SES-07, RSM-07)', async () => {
+    const r = await rawSession(slow.url, '2025-11-25');
+    seen = undefined;
+    const res = await r.post({ jsonrpc: '2.0', id: nextId(), method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 'p' } } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = new SseReader(res.body!);
+    expect((await reader.nextMessage())!.message.method).toBe('notifications/progress');
+    expect(slow.mcp.stats()).toMatchObject({ sessions: 1, inflight: 1, connections: 1 });
+    expect((await r.delete()).status).toBe(200);
+    await waitFor(() => seen !== undefined, 'the tool to observe the abort');
+    expect(seen).toEqual({ aborted: true, reason: 'The session ended' });
+    // The stream ends without a response.
+    const rest = await reader.rest(2000);
+    expect(rest.filter((e) => e.data !== '')).toEqual([]);
     await expectIdle(slow.mcp);
   });
 

@@ -45,9 +45,11 @@ describe.each(REVISIONS)('resources, %s', (version) => {
   it('resources/list and resources/templates/list (RES-01)', async () => {
     const { resources, nextCursor } = await c.client.listResources();
     expect(nextCursor).toBeUndefined();
+    // `title` exists from 2025-06-18; a 2025-03-26 list leaves it out (TOOL-02).
+    const title = (t: string) => (version >= '2025-06-18' ? { title: t } : {});
     expect(resources).toEqual([
-      { uri: 'test://static-text', name: 'static-text', title: 'Static text', description: 'A static text resource', mimeType: 'text/plain' },
-      { uri: 'test://static-binary', name: 'static-binary', title: 'Static binary', description: 'A static PNG', mimeType: 'image/png' },
+      { uri: 'test://static-text', name: 'static-text', ...title('Static text'), description: 'A static text resource', mimeType: 'text/plain' },
+      { uri: 'test://static-binary', name: 'static-binary', ...title('Static binary'), description: 'A static PNG', mimeType: 'image/png' },
       { uri: WATCHED, name: 'watched-resource', description: 'Subscribe to hear when it changes', mimeType: 'text/plain' },
     ]);
     const { resourceTemplates } = await c.client.listResourceTemplates();

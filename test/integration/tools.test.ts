@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallToolResultSchema, McpError, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createMcp } from '@x/mcp-core';
-import type { Mcp } from '@x/mcp-core';
 import { type as ark } from 'arktype';
 import * as v from 'valibot';
 import * as z from 'zod';
@@ -264,9 +263,10 @@ describe('Standard Schema tools (valibot, zod 4, arktype)', () => {
 
   // The SDK client validates structuredContent against the tool's outputSchema even on isError results, so these
   // calls go through client.request (no client-side output check): see the report.
-  it('bad arguments on 2025-11-25: isError with structuredContent.errors as /arguments pointers (TRAP-27, TOOL-05)', async () => {
+  it('bad arguments on 2025-11-25: isError with the /arguments pointer list in _meta, no structuredContent against the outputSchema (TRAP-27, TOOL-04, TOOL-05)', async () => {
     const c = await connect(std.url, { version: '2025-11-25', violations });
     try {
+      await c.client.listTools();
       const cases: [string, Record<string, unknown>, string[]][] = [
         ['valibot_forecast', { city: 'Oslo', days: 0 }, ['/arguments/days']],
         ['valibot_forecast', { city: 7, days: 1.5 }, ['/arguments/city', '/arguments/days']],
@@ -275,14 +275,20 @@ describe('Standard Schema tools (valibot, zod 4, arktype)', () => {
         ['arktype_greet', { age: 3 }, ['/arguments/name']],
       ];
       for (const [name, args, paths] of cases) {
-        const r = await rawCall(c, name, args);
-        expect(r.error, name).toBeUndefined();
-        expect(r.result.isError, name).toBe(true);
-        const errors = r.result.structuredContent.errors as { path: string; message: string }[];
+        // Every tool here declares an outputSchema: the official client's own outputSchema check must not trip.
+        const r = (await c.client.callTool({ name, arguments: args })) as {
+          isError?: boolean;
+          structuredContent?: unknown;
+          content: { type: string; text: string }[];
+          _meta?: Record<string, unknown>;
+        };
+        expect(r.isError, name).toBe(true);
+        expect(r.structuredContent, name).toBeUndefined();
+        const errors = r._meta?.['x-mcp/validationErrors'] as { path: string; message: string }[];
         expect(errors.map((e) => e.path).sort(), `${name} ${JSON.stringify(args)}`).toEqual(paths);
         for (const e of errors) expect(typeof e.message).toBe('string');
-        expect(r.result.content[0].type).toBe('text');
-        expect(r.result.content[0].text).toContain(`Invalid arguments for tool "${name}"`);
+        expect(r.content[0]!.type).toBe('text');
+        expect(r.content[0]!.text).toContain(`Invalid arguments for tool "${name}"`);
       }
     } finally {
       await c.close();
@@ -383,4 +389,3 @@ describe('after every client closed', () => {
   });
 });
 
-export type { Mcp };

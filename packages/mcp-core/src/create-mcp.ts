@@ -8,6 +8,7 @@ import { errorText, messageText } from './jsonrpc/serialize';
 import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
 import type { Allowlist } from './http/guards';
 import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
+import { LegacySse } from './http/legacy-sse';
 import { StreamableHttp } from './http/streamable';
 import { Registry } from './server/registry';
 import type { ListKind } from './server/registry';
@@ -46,8 +47,9 @@ export interface McpOptions {
   /** Instructions for the model, sent in the initialize result. */
   instructions?: string;
   /**
-   * Path of the MCP endpoint; requests to other paths get 404. `null` serves every path (for embedders that
-   * route themselves). Default `/mcp`.
+   * Path of the MCP endpoint; requests to other paths get 404. It matches at the end of the request path, so the
+   * handler works under a mount prefix (`/api/mcp`). `null` serves every path (for embedders that route themselves).
+   * Default `/mcp`.
    */
   endpoint?: string | null;
   /** Host header allowlist (DNS-rebinding protection): hostnames or `host:port`. Default: loopback names. `'*'` disables. */
@@ -75,6 +77,12 @@ export interface McpOptions {
     /** Live sessions allowed; past it `initialize` gets 503 with Retry-After. Default 10 000. */
     maxSessions?: number;
   };
+  /**
+   * The legacy HTTP+SSE transport of 2024-11-05 (GET stream + POST messages), served beside the Streamable HTTP
+   * endpoint. Paths match at the end of the request path, so a mount prefix works. `false` turns it off.
+   * Default `{ ssePath: '/sse', messagesPath: '/messages' }`.
+   */
+  legacySse?: { ssePath?: string; messagesPath?: string } | false;
   /** Event store for `Last-Event-ID` resumability; `false` turns resumability off. Default: bounded in memory. */
   eventStore?: EventStore | false;
   /** Receives unexpected errors (handler bugs, store failures). Default: `console.error`. */
@@ -141,12 +149,22 @@ const pathnameOf = (url: string): string => {
   return url.slice(start, end);
 };
 
+/** Whether `path` is `route` or ends with it on a segment boundary (mounting under a prefix). */
+const routeMatches = (path: string, route: string): boolean =>
+  path === route || (path.endsWith(route) && route.startsWith('/') && path.length > route.length);
+
 const hostOfUrl = (url: string): string => {
   const scheme = url.indexOf('://');
   const from = scheme === -1 ? 0 : scheme + 3;
   const end = url.indexOf('/', from);
   return url.slice(from, end === -1 ? url.length : end);
 };
+
+const methodNotAllowed = (method: string, allow: string, nullId: boolean): Response =>
+  errorResponse(405, ErrorCode.InvalidRequest, `Method ${method} is not allowed here; use ${allow.replace(', DELETE', ' or DELETE')}`, {
+    headers: { allow },
+    nullId,
+  });
 
 /**
  * Creates an MCP server. Build it once at start-up; `handle` serves every request with no per-request construction.
@@ -183,10 +201,13 @@ export function createMcp(options: McpOptions): Mcp {
     pending.add(kind);
   };
   const registry = new Registry(options.pageSize ?? 100, changed);
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? MiB;
   const transport = new StreamableHttp(registry, {
-    maxBodyBytes: options.maxBodyBytes ?? 4 * MiB,
-    keepAliveMs: options.keepAliveMs ?? 15_000,
-    maxBufferedBytes: options.maxBufferedBytes ?? MiB,
+    maxBodyBytes,
+    keepAliveMs,
+    maxBufferedBytes,
     clientRequestTimeoutMs: options.clientRequestTimeoutMs ?? 60_000,
     retryMs: options.retryMs ?? 1000,
     idleTimeoutMs: options.sessions?.idleTimeoutMs ?? 30 * 60_000,
@@ -199,16 +220,26 @@ export function createMcp(options: McpOptions): Mcp {
   });
 
 
+  const sse =
+    options.legacySse === false
+      ? undefined
+      : {
+          ssePath: options.legacySse?.ssePath ?? '/sse',
+          messagesPath: options.legacySse?.messagesPath ?? '/messages',
+        };
+  const legacy = sse === undefined ? undefined : new LegacySse(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
+
   let closed = false;
   const handle: FetchHandler = async (request: Request, rctx?: RequestContext): Promise<Response> => {
     try {
       const nullId = nullIdFor(request);
       if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId });
-      if (endpoint !== null) {
-        const path = pathnameOf(request.url);
-        if (path !== endpoint) {
-          return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId });
-        }
+      const path = pathnameOf(request.url);
+      let route: 'mcp' | 'sse' | 'messages' = 'mcp';
+      if (sse !== undefined && routeMatches(path, sse.ssePath)) route = 'sse';
+      else if (sse !== undefined && routeMatches(path, sse.messagesPath)) route = 'messages';
+      else if (endpoint !== null && !routeMatches(path, endpoint)) {
+        return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId });
       }
       // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
       const host = request.headers.get('host') ?? hostOfUrl(request.url);
@@ -219,6 +250,14 @@ export function createMcp(options: McpOptions): Mcp {
       if (origin !== null && !originAllowed(origin, allowedOrigins)) {
         return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId });
       }
+      if (route === 'sse') {
+        if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullId);
+        return legacy!.get(request, rctx, rctx?.mountPath ?? path.slice(0, path.length - sse!.ssePath.length));
+      }
+      if (route === 'messages') {
+        if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullId);
+        return await legacy!.post(request, rctx);
+      }
       switch (request.method) {
         case 'POST':
           return await transport.post(request, rctx);
@@ -227,10 +266,7 @@ export function createMcp(options: McpOptions): Mcp {
         case 'DELETE':
           return await transport.delete(request, rctx);
         default:
-          return errorResponse(405, ErrorCode.InvalidRequest, `Method ${request.method} is not allowed; use POST, GET or DELETE`, {
-            headers: { allow: 'GET, POST, DELETE' },
-            nullId,
-          });
+          return methodNotAllowed(request.method, 'GET, POST, DELETE', nullId);
       }
     } catch (error) {
       onError(error);

@@ -37,6 +37,12 @@ export interface RequestContext {
   remoteAddress?: string;
   /** The authenticated caller, set by auth middleware. */
   authInfo?: AuthInfo;
+  /**
+   * The path prefix the handler is mounted under, when the framework strips it from `request.url` (Express
+   * `req.baseUrl`, koa-mount). The HTTP+SSE `endpoint` event puts it before the POST path. Without it, the prefix
+   * is read from the request path itself.
+   */
+  mountPath?: string;
   /** A body that a framework already parsed (Express `req.body`, Koa `ctx.request.body`). Used instead of reading the request. */
   parsedBody?: unknown;
 }

@@ -6,6 +6,23 @@ import { SSE_HEADERS } from '../sse/index';
 import type { LogicalStream } from './logical-stream';
 import { jsonResponse } from './responses';
 
+/**
+ * Where the messages of one request go: its POST exchange (Streamable HTTP) or the session's one SSE connection
+ * (HTTP+SSE).
+ */
+export interface Channel {
+  /** Sends a message related to the request; `fallback` lets it go to the GET stream when this channel cannot. */
+  related(text: string, fallback?: boolean): boolean;
+  /** Commits to streaming; false when the channel cannot stream. */
+  upgrade(): boolean;
+  /** Whether the request's messages can still go out. */
+  readonly open: boolean;
+  /** Delivers a response (undefined: a cancelled request owes none). */
+  reply(text: string | undefined): void;
+  /** Ends the HTTP connection but keeps the stream resumable (SSE polling). */
+  closeConnection(retryMs: number): void;
+}
+
 /** How an exchange opens its stream when it has to. */
 export interface ExchangeHost {
   /** Creates and registers a POST-born logical stream; `prime` as in LogicalStream.attach. */
@@ -15,7 +32,7 @@ export interface ExchangeHost {
 }
 
 /** The state of one POST exchange. */
-export class Exchange {
+export class Exchange implements Channel {
   /** Resolves with the HTTP response once the shape is decided. */
   readonly response: Promise<Response>;
   #resolve!: (r: Response) => void;
@@ -29,12 +46,14 @@ export class Exchange {
    * @param sseAllowed The client accepts text/event-stream (never send SSE otherwise, SH-02).
    * @param expected How many responses this POST owes (more than one only for a 2025-03-26 batch).
    * @param batch Answer a JSON array even for one response.
+   * @param jsonAllowed The client accepts application/json; when it accepts only SSE, even a plain answer streams.
    */
   constructor(
     private readonly host: ExchangeHost,
     private readonly sseAllowed: boolean,
     expected: number,
     private readonly batch: boolean,
+    private readonly jsonAllowed = true,
   ) {
     this.#remaining = expected;
     this.response = new Promise((resolve) => {
@@ -86,11 +105,20 @@ export class Exchange {
   }
 
   /**
+   * Ends the current connection while the stream stays resumable (RSM-06).
+   * @param retryMs Reconnect hint.
+   */
+  closeConnection(retryMs: number): void {
+    this.#stream?.closeConnection(retryMs);
+  }
+
+  /**
    * Delivers one response. The last one ends the exchange.
    * @param text Serialised response, or undefined for a cancelled request that owes none (CAN-01).
    */
   reply(text: string | undefined): void {
     if (this.#state === 'done') return;
+    if (this.#state === 'pending' && !this.jsonAllowed) this.upgrade();
     if (text !== undefined) {
       if (this.#state === 'sse') this.#stream!.send(text);
       else this.#replies.push(text);

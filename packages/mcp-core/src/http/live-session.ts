@@ -23,7 +23,7 @@ import type {
   LoggingLevel,
   Root,
 } from '../server/types';
-import type { Exchange } from './exchange';
+import type { Channel } from './exchange';
 import { LogicalStream } from './logical-stream';
 import type { StreamHost } from './logical-stream';
 
@@ -69,6 +69,8 @@ export class LiveSession implements StreamHost, SessionOps {
   standalone: LogicalStream | undefined;
   /** Live HTTP connections on this session's streams. */
   connections = 0;
+  /** HTTP+SSE (2024-11-05 transport): the one SSE connection that carries everything; undefined for Streamable HTTP. */
+  channel: { send(text: string): void; close(): void } | undefined;
   #pending = new Map<number, Pending>();
   #nextId = 0;
 
@@ -92,7 +94,7 @@ export class LiveSession implements StreamHost, SessionOps {
   }
   /** Whether SSE polling (priming events, retry, server-side close) applies: 2025-11-25 and a store (RSM-05). */
   get polling(): boolean {
-    return this.host.events !== undefined && this.record.protocolVersion >= '2025-11-25';
+    return this.channel === undefined && this.host.events !== undefined && this.record.protocolVersion >= '2025-11-25';
   }
   /** The SSE reconnect hint (ms). */
   get retryMs(): number {
@@ -151,6 +153,10 @@ export class LiveSession implements StreamHost, SessionOps {
    * @returns false when there is no GET stream to carry it.
    */
   sendUnrelated(text: string): boolean {
+    if (this.channel !== undefined) {
+      this.channel.send(text);
+      return true;
+    }
     if (this.standalone === undefined) return false;
     this.standalone.send(text);
     return true;
@@ -191,7 +197,7 @@ export class LiveSession implements StreamHost, SessionOps {
    * @param rctx The adapter's request context.
    * @returns The context.
    */
-  begin(request: JsonRpcRequest, exchange: Exchange, rctx: RequestContext | undefined): CallContext {
+  begin(request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): CallContext {
     const ctx = new CallContext(this, request, exchange, rctx);
     this.inflight.set(idKey(request.id), ctx);
     return ctx;
@@ -295,6 +301,7 @@ export class LiveSession implements StreamHost, SessionOps {
     for (const p of [...this.#pending.values()]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
     for (const s of [...this.streams.values()]) s.close();
     this.standalone?.close();
+    this.channel?.close();
     this.host.forget(this);
   }
 }
@@ -314,7 +321,7 @@ export class CallContext implements HandlerContext {
   constructor(
     readonly session: LiveSession,
     private readonly request: JsonRpcRequest,
-    readonly exchange: Exchange,
+    readonly exchange: Channel,
     private readonly rctx: RequestContext | undefined,
   ) {}
 
@@ -403,6 +410,6 @@ export class CallContext implements HandlerContext {
 
   closeStream(retryMs?: number): void {
     if (!this.session.polling || !this.exchange.upgrade()) return;
-    this.exchange.stream?.closeConnection(retryMs ?? this.session.retryMs);
+    this.exchange.closeConnection(retryMs ?? this.session.retryMs);
   }
 }

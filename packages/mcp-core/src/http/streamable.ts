@@ -2,7 +2,7 @@
  * Streamable HTTP for the legacy handshake revisions 2025-03-26, 2025-06-18 and 2025-11-25 (checklist §4–5):
  * `initialize` opens a session, POST carries messages, GET opens the standalone stream or resumes one, DELETE ends it.
  */
-import { isMcpError } from '../errors';
+import { McpError, isMcpError } from '../errors';
 import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify, parseJson } from '../jsonrpc/messages';
@@ -19,7 +19,7 @@ import { SSE_HEADERS } from '../sse/index';
 import type { RequestContext } from '../types';
 import { BodyTooLargeError, readBody } from './body';
 import { Exchange } from './exchange';
-import type { ExchangeHost } from './exchange';
+import type { Channel, ExchangeHost } from './exchange';
 import { LiveSession } from './live-session';
 import type { SessionHost } from './live-session';
 import { mediaType, parseAccept } from './media';
@@ -141,7 +141,7 @@ export class StreamableHttp implements SessionHost {
     const session = await this.#session(request, sid, rctx);
     if (session instanceof Response) return session;
     if (c.kind === 'notification') {
-      this.#notification(session, c.message);
+      this.notification(session, c.message);
       return acceptedResponse();
     }
     if (c.kind === 'response') {
@@ -149,8 +149,8 @@ export class StreamableHttp implements SessionHost {
       return acceptedResponse();
     }
     session.transition('request');
-    const exchange = new Exchange(this.#host(session), accepts.sse, 1, false);
-    this.#run(session, c.message, exchange, rctx);
+    const exchange = new Exchange(this.#host(session), accepts.sse, 1, false, accepts.json);
+    this.run(session, c.message, exchange, rctx);
     return exchange.response;
   }
 
@@ -259,39 +259,87 @@ export class StreamableHttp implements SessionHost {
     return session;
   }
 
-  #initialize(request: JsonRpcRequest, rctx: RequestContext | undefined): Response {
-    const parsed = v.safeParse(InitializeParams, request.params);
+  /**
+   * Validates `initialize` params, negotiates the version (LC-03) and fills the record.
+   * @internal shared with the HTTP+SSE transport.
+   * @param params The request's params.
+   * @param record The session record to fill.
+   * @returns The initialize result.
+   */
+  handshake(params: unknown, record: SessionRecord): Record<string, unknown> {
+    const parsed = v.safeParse(InitializeParams, params);
     if (!parsed.success) {
       const issue = parsed.issues[0];
-      const path = (issue.path ?? []).map((p) => p.key).join('/');
-      return errorResponse(400, ErrorCode.InvalidParams, `Invalid initialize params: /${path}: ${issue.message}`, { id: request.id });
-    }
-    if (this.sessions.size >= this.settings.maxSessions) {
-      return errorResponse(503, ErrorCode.InternalError, 'Too many open sessions; retry later', { id: request.id, headers: { 'retry-after': '5' } });
+      const path = (issue.path ?? []).map((p) => String(p.key).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+      throw new McpError(ErrorCode.InvalidParams, `Invalid initialize params: /${path}: ${issue.message}`);
     }
     const p = parsed.output;
     const version = negotiateVersion(p.protocolVersion);
+    record.protocolVersion = version;
+    record.clientCapabilities = p.capabilities;
+    record.clientInfo = p.clientInfo;
+    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version), serverInfo: this.settings.serverInfo };
+    if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
+    return result;
+  }
+
+  /**
+   * Whether the session cap is reached (503 with Retry-After for new sessions).
+   * @internal
+   */
+  get full(): boolean {
+    return this.sessions.size >= this.settings.maxSessions;
+  }
+
+  /**
+   * A fresh session record (state `initializing`) bound to the caller's principal (SES-08).
+   * @internal
+   */
+  newRecord(rctx: RequestContext | undefined): SessionRecord {
     const now = Date.now();
     const record: SessionRecord = {
       id: createSessionId(),
       state: 'initializing',
-      protocolVersion: version,
-      clientCapabilities: p.capabilities,
-      clientInfo: p.clientInfo,
+      protocolVersion: LEGACY_VERSIONS[LEGACY_VERSIONS.length - 1]!,
+      clientCapabilities: {},
       createdAt: now,
       lastSeenAt: now,
     };
     const subject = rctx?.authInfo?.subject;
     if (subject !== undefined) record.subject = subject;
-    this.sessions.set(record.id, new LiveSession(this, record));
-    this.save(record);
+    return record;
+  }
+
+  /**
+   * Registers a new live session and starts the expiry sweeper.
+   * @internal
+   */
+  adopt(session: LiveSession): void {
+    this.sessions.set(session.record.id, session);
+    this.save(session.record);
     this.#startSweeper();
-    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version), serverInfo: this.settings.serverInfo };
-    if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
+  }
+
+  #initialize(request: JsonRpcRequest, rctx: RequestContext | undefined): Response {
+    const record = this.newRecord(rctx);
+    let result: Record<string, unknown>;
+    try {
+      result = this.handshake(request.params, record);
+    } catch (error) {
+      return errorResponse(400, ErrorCode.InvalidParams, (error as Error).message, { id: request.id });
+    }
+    if (this.full) {
+      return errorResponse(503, ErrorCode.InternalError, 'Too many open sessions; retry later', { id: request.id, headers: { 'retry-after': '5' } });
+    }
+    this.adopt(new LiveSession(this, record));
     return jsonResponse(resultText(request.id, result), 200, { 'mcp-session-id': record.id });
   }
 
-  #notification(session: LiveSession, n: JsonRpcNotification): void {
+  /**
+   * Handles a client notification of a session.
+   * @internal shared with the HTTP+SSE transport.
+   */
+  notification(session: LiveSession, n: JsonRpcNotification): void {
     // Never answered, even when unknown or malformed (JR-05).
     if (n.method === 'notifications/initialized') session.transition('initialized');
     else if (n.method === 'notifications/cancelled') {
@@ -322,22 +370,27 @@ export class StreamableHttp implements SessionHost {
         return this.#bare(400, ErrorCode.InvalidRequest, 'initialize must not be batched (LC-04)', nullId);
       }
       for (const c of classified) {
-        if (c.kind === 'notification') this.#notification(session, c.message);
+        if (c.kind === 'notification') this.notification(session, c.message);
         else if (c.kind === 'response') session.resolveResponse(c.message);
       }
       if (requests.length === 0) return acceptedResponse();
       session.transition('request');
-      const exchange = new Exchange(this.#host(session), accepts.sse, requests.length, true);
+      const exchange = new Exchange(this.#host(session), accepts.sse, requests.length, true, accepts.json);
       for (const c of requests) {
         if (c.kind === 'invalid') exchange.reply(errorText(c.id, { code: c.code, message: c.reason }, true));
-        else if (c.kind === 'request') this.#run(session, c.message, exchange, rctx);
+        else if (c.kind === 'request') this.run(session, c.message, exchange, rctx);
       }
       return exchange.response;
     })();
   }
 
-  #run(session: LiveSession, request: JsonRpcRequest, exchange: Exchange, rctx: RequestContext | undefined): void {
-    const method = METHODS[request.method];
+  /**
+   * Runs one request of a session and replies on its channel. Never throws.
+   * @internal shared with the HTTP+SSE transport.
+   */
+  run(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): void {
+    // Own keys only: "constructor" or "__proto__" are unknown methods, not Object.prototype members (JR-08).
+    const method = Object.hasOwn(METHODS, request.method) ? METHODS[request.method] : undefined;
     if (method === undefined) {
       exchange.reply(errorText(request.id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${request.method}` }));
       return;

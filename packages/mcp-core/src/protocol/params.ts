@@ -6,7 +6,11 @@ import * as v from 'valibot';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 
-const obj = v.record(v.string(), v.unknown());
+/** A JSON object: valibot's record accepts arrays, MCP params never do (JR-01). */
+const obj = v.custom<Record<string, unknown>>(
+  (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+  (issue) => `Invalid type: Expected an object but received ${Array.isArray(issue.input) ? 'an array' : JSON.stringify(issue.input)}`,
+);
 const meta = v.optional(obj);
 
 /** `initialize` (LC-01). */

@@ -29,16 +29,25 @@ const isThenable = (x: unknown): x is PromiseLike<unknown> =>
 
 const describeIssues = (issues: SchemaIssue[]): string => issues.map((i) => `${i.path || '/'}: ${i.message}`).join('\n');
 
-/** Argument validation failure (TOOL-05, TRAP-27): an isError result from 2025-11-25, a -32602 before it. */
-function invalidArguments(name: string, issues: SchemaIssue[], version: string): CallToolResult {
+/** Where the JSON-pointer list of an argument validation failure travels in `_meta`. */
+export const VALIDATION_ERRORS_META = 'x-mcp/validationErrors';
+
+/**
+ * Argument validation failure (TOOL-05, TRAP-27): an isError result from 2025-11-25, a -32602 before it.
+ * The JSON-pointer list goes in `_meta` always, and in `structuredContent` only when the tool declares no
+ * outputSchema (a structuredContent must conform to it, TOOL-04, and clients check that even on errors).
+ */
+function invalidArguments(name: string, issues: SchemaIssue[], version: string, hasOutputSchema: boolean): CallToolResult {
   if (!atLeast(version, '2025-11-25')) {
     throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${name}": ${issues[0]?.path}: ${issues[0]?.message}`, { errors: issues });
   }
-  return {
+  const result: CallToolResult = {
     content: [{ type: 'text', text: `Invalid arguments for tool "${name}":\n${describeIssues(issues)}` }],
-    structuredContent: { errors: issues },
     isError: true,
+    _meta: { [VALIDATION_ERRORS_META]: issues },
   };
+  if (!hasOutputSchema) result.structuredContent = { errors: issues };
+  return result;
 }
 
 async function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<CallToolResult> {
@@ -49,7 +58,7 @@ async function callTool(registry: Registry, params: Record<string, unknown> | un
   if (tool.input !== undefined) {
     let r = validateWithSchema<unknown>(tool.input, args, '/arguments');
     if (isThenable(r)) r = await r;
-    if (!r.ok) return invalidArguments(p.name, r.issues, call.version);
+    if (!r.ok) return invalidArguments(p.name, r.issues, call.version, tool.output !== undefined);
     args = r.value;
   }
   let result: CallToolResult;
