@@ -68,3 +68,29 @@ export async function readBody(request: Request, limit: number): Promise<string>
   }
   return decoder.decode(all);
 }
+
+/** The outcome of reading a JSON body: the value, or why not (413 over the limit, 400 not JSON). */
+export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
+
+/**
+ * Reads and parses the body once, or takes a body the framework already parsed.
+ * @param request The request.
+ * @param parsedBody `RequestContext.parsedBody`, when given.
+ * @param limit Max bytes.
+ * @returns The value or the failure.
+ */
+export async function readJsonBody(request: Request, parsedBody: unknown, limit: number): Promise<JsonBody> {
+  if (parsedBody !== undefined) return { ok: true, value: parsedBody };
+  let text: string;
+  try {
+    text = await readBody(request, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
+    throw error;
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: 400, message: 'Parse error: the body is not valid JSON' };
+  }
+}

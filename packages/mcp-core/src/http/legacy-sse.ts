@@ -5,12 +5,12 @@
  * The SSE connection is the session (SSE-07): when it closes, the session ends and its work is cancelled.
  */
 import { ErrorCode } from '../jsonrpc/codes';
-import { classify, parseJson } from '../jsonrpc/messages';
+import { classify } from '../jsonrpc/messages';
 import { errorText, resultText } from '../jsonrpc/serialize';
 import { isValidSessionId } from '../session/index';
 import { SSE_HEADERS, createSseStream, encodeSseEvent } from '../sse/index';
 import type { RequestContext } from '../types';
-import { BodyTooLargeError, readBody } from './body';
+import { readJsonBody } from './body';
 import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import { mediaType, parseAccept } from './media';
@@ -139,21 +139,9 @@ export class LegacySse {
       channel.send(errorText(id, { code, message }, true));
       return errorResponse(400, code, message, id === undefined ? {} : { id });
     };
-    let body: unknown;
-    if (rctx?.parsedBody !== undefined) {
-      body = rctx.parsedBody;
-    } else {
-      let text: string;
-      try {
-        text = await readBody(request, this.settings.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return errorResponse(413, ErrorCode.InvalidRequest, error.message);
-        throw error;
-      }
-      const parsed = parseJson(text);
-      if (parsed === undefined) return refuse(ErrorCode.ParseError, 'Parse error: the body is not valid JSON');
-      body = parsed.value;
-    }
+    const read = await readJsonBody(request, rctx?.parsedBody, this.settings.maxBodyBytes);
+    if (!read.ok) return read.status === 413 ? errorResponse(413, ErrorCode.InvalidRequest, read.message) : refuse(ErrorCode.ParseError, read.message);
+    const body = read.value;
     const c = classify(body);
     if (c.kind === 'invalid') {
       return refuse(c.code, Array.isArray(body) ? 'Batches are not part of the HTTP+SSE transport; send one message per POST' : c.reason, c.id);

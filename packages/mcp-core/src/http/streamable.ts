@@ -5,7 +5,7 @@
 import { McpError, isMcpError } from '../errors';
 import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
-import { classify, parseJson } from '../jsonrpc/messages';
+import { classify } from '../jsonrpc/messages';
 import type { Classified, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
 import { errorText, resultText } from '../jsonrpc/serialize';
 import { CancelledParams, InitializeParams } from '../protocol/params';
@@ -17,7 +17,7 @@ import { createSessionId } from '../session/index';
 import type { SessionRecord, SessionStore } from '../session/index';
 import { SSE_HEADERS } from '../sse/index';
 import type { RequestContext } from '../types';
-import { BodyTooLargeError, readBody } from './body';
+import { readJsonBody } from './body';
 import { Exchange } from './exchange';
 import type { Channel, ExchangeHost } from './exchange';
 import { LiveSession } from './live-session';
@@ -118,21 +118,13 @@ export class StreamableHttp implements SessionHost {
     if (!accepts.json && !accepts.sse) {
       return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId });
     }
-    let body: unknown;
-    if (rctx?.parsedBody !== undefined) {
-      body = rctx.parsedBody;
-    } else {
-      let text: string;
-      try {
-        text = await readBody(request, this.settings.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return errorResponse(413, ErrorCode.InvalidRequest, error.message, { nullId });
-        throw error;
-      }
-      const parsed = parseJson(text);
-      if (parsed === undefined) return this.#bare(400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON', nullId);
-      body = parsed.value;
+    const read = await readJsonBody(request, rctx?.parsedBody, this.settings.maxBodyBytes);
+    if (!read.ok) {
+      return read.status === 413
+        ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId })
+        : this.#bare(400, ErrorCode.ParseError, read.message, nullId);
     }
+    const body = read.value;
     const sid = request.headers.get('mcp-session-id');
     if (Array.isArray(body)) return this.#batch(body, sid, request, rctx, accepts, nullId);
     const c = classify(body);
