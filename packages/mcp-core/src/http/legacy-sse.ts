@@ -135,9 +135,11 @@ export class LegacySse {
     }
     const channel = session.channel;
     // A message that cannot be read is refused (400) and the session hears of it on its stream.
+    // TRAP-02: an id-less error is `"id":null` for sessions up to 2025-06-18 and leaves `id` out from 2025-11-25.
+    const nullId = session.record.protocolVersion < '2025-11-25';
     const refuse = (code: number, message: string, id?: string | number): Response => {
-      channel.send(errorText(id, { code, message }, true));
-      return errorResponse(400, code, message, id === undefined ? {} : { id });
+      channel.send(errorText(id, { code, message }, nullId));
+      return errorResponse(400, code, message, id === undefined ? { nullId } : { id });
     };
     const read = await readJsonBody(request, rctx?.parsedBody, this.settings.maxBodyBytes);
     if (!read.ok) return read.status === 413 ? errorResponse(413, ErrorCode.InvalidRequest, read.message) : refuse(ErrorCode.ParseError, read.message);

@@ -386,6 +386,11 @@ export class CallContext implements HandlerContext {
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
     const cap = this.clientCapabilities.elicitation as Record<string, unknown> | undefined;
     const mode = params.mode ?? 'form';
+    // Elicitation exists from 2025-06-18, URL mode from 2025-11-25 (S2C-01, S2C-03).
+    const since = mode === 'url' ? '2025-11-25' : '2025-06-18';
+    if (this.protocolVersion < since) {
+      return Promise.reject(new McpError(ErrorCode.InvalidRequest, `${mode === 'url' ? 'URL-mode elicitation' : 'Elicitation'} needs protocol ${since} or later; this session uses ${this.protocolVersion}`));
+    }
     // S2C-01: only what the client declared; `elicitation: {}` means form only.
     const ok = cap !== undefined && (mode === 'form' ? cap.form !== undefined || cap.url === undefined : cap.url !== undefined);
     if (!ok) return Promise.reject(new McpError(ErrorCode.InvalidRequest, `The client does not support ${mode}-mode elicitation`));
