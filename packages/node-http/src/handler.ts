@@ -3,6 +3,7 @@ import type { FetchHandler, RequestContext } from '@x/mcp-core';
 import { toWebRequest } from './request';
 import { sendWebResponse } from './send';
 
+/** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
   /**
    * Max request body bytes the lazy request's text()/json()/arrayBuffer() (and `body`) will

@@ -4,6 +4,7 @@ import { lazySignal } from './signal';
 /** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Options of {@link toWebRequest}. */
 export interface WebRequestOptions {
   /** Max body bytes a read buffers or streams; default 4 MiB. */
   maxBodyBytes?: number;

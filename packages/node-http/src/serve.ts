@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FetchHandler } from '@x/mcp-core';
 import { toNodeHandler, type NodeHandlerOptions } from './handler';
 
+/** Options of {@link serve}: the handler, where to listen, and the bridge options. */
 export interface ServeOptions extends NodeHandlerOptions {
   /** The fetch handler to serve, e.g. `mcp.handle`. */
   fetch: FetchHandler;
@@ -13,6 +14,7 @@ export interface ServeOptions extends NodeHandlerOptions {
   onListen?: (info: { port: number; hostname: string; url: string }) => void;
 }
 
+/** A listening server, as {@link serve} resolves it. */
 export interface NodeServer {
   readonly server: Server;
   readonly port: number;
