@@ -9,6 +9,9 @@ export default defineConfig({
     alias: {
       '@x/mcp-core': src('./packages/mcp-core/src/index.ts'),
       '@x/mcp-node-http': src('./packages/node-http/src/index.ts'),
+      '@x/mcp-koa': src('./packages/koa/src/index.ts'),
+      '@x/mcp-bun': src('./packages/bun/src/index.ts'),
+      '@x/mcp-deno': src('./packages/deno/src/index.ts'),
     },
   },
   test: {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the official MCP conformance suite against examples/everything.
+// Runs the official MCP conformance suite against an example server (default: examples/everything).
 //
 //   node scripts/conformance.mjs                       the default runs (RUNS below)
 //   node scripts/conformance.mjs '<spec>' ...          the default runs, then these
 //   node scripts/conformance.mjs --only '<spec>' ...   only these
+//   node scripts/conformance.mjs --example <name> ...  against examples/<name>: everything (default),
+//                                                      node-http, bun, deno or koa
 //   node scripts/conformance.mjs --list                print the runs and exit
 //
 // A <spec> is what follows the URL on a run.sh command line, optionally preceded by
@@ -11,8 +13,8 @@
 //   'alpha -- --requirements 2026-07-28'
 //   'CONF_EXIT=tool alpha -- --suite all --spec-version 2026-07-28'
 //
-// Builds nothing: the packages must be built (pnpm build) and installed. Starts
-// examples/everything (node --import tsx/esm server.ts) on a free 127.0.0.1 port, waits
+// Builds nothing: the packages must be built (pnpm build) and installed. Starts the
+// example with its package.json `start` script (PORT set) on a free 127.0.0.1 port, waits
 // until POST /mcp answers (30 s at most), runs every spec in order with
 // ../shared/conformance/run.sh (relative to the repo root), prints a summary table and
 // exits 1 if any run failed. The server (and any run still going) is stopped at the end,
@@ -21,7 +23,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The default runs, in order. Add a run with one line (args = run.sh arguments after the URL).
@@ -33,7 +35,16 @@ const RUNS = [
 ];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const EXAMPLE = join(ROOT, 'examples', 'everything');
+// Each example: the built packages it needs (the start script runs against dist/).
+const EXAMPLES = {
+  everything: ['mcp-core', 'node-http'],
+  'node-http': ['mcp-core', 'node-http'],
+  bun: ['mcp-core', 'bun'],
+  deno: ['mcp-core', 'deno'],
+  koa: ['mcp-core', 'node-http', 'koa'],
+};
+let exampleName = 'everything';
+const exampleDir = () => join(ROOT, 'examples', exampleName);
 const RUN_SH = resolve(ROOT, '..', 'shared', 'conformance', 'run.sh');
 const NODE24 = join(ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node');
 const WORK = join(ROOT, '.conformance');
@@ -63,11 +74,20 @@ function parseArgv(argv) {
   let only = false;
   let list = false;
   const extra = [];
-  for (const a of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '--only') only = true;
+    else if (a === '--example' || a.startsWith('--example=')) {
+      const name = a === '--example' ? argv[++i] : a.slice('--example='.length);
+      if (!Object.hasOwn(EXAMPLES, name ?? '')) {
+        console.error(`conformance: unknown example '${name}' (one of: ${Object.keys(EXAMPLES).join(', ')})`);
+        process.exit(2);
+      }
+      exampleName = name;
+    }
     else if (a === '--list') list = true;
     else if (a === '-h' || a === '--help') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 21).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 22).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else if (a.startsWith('--') && a !== '--') {
       console.error(`conformance: unknown option ${a} (see --help)`);
@@ -206,20 +226,24 @@ async function startServer(stamp) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
     if (stopping) throw new Error('stopped');
-    const logFile = join(WORK, 'logs', `everything-${stamp}-${port}.log`);
+    const logFile = join(WORK, 'logs', `${exampleName}-${stamp}-${port}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'server.ts'], {
-      cwd: EXAMPLE,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    // The example's own `start` script, as `pnpm start` would run it: its node_modules/.bin and the
+    // workspace's first on PATH, and `node` is the Node running this script.
+    const start = JSON.parse(readFileSync(join(exampleDir(), 'package.json'), 'utf8')).scripts.start;
+    const path = [join(exampleDir(), 'node_modules', '.bin'), join(ROOT, 'node_modules', '.bin'), dirname(process.execPath), process.env.PATH].join(delimiter);
+    const child = spawn('sh', ['-c', start], {
+      cwd: exampleDir(),
+      env: { ...process.env, PATH: path, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', fd, fd],
       detached: true,
     });
     closeSync(fd);
     live.add(child);
-    const failed = new Promise((r) => child.once('error', (e) => r(`could not start node: ${e.message}`)));
+    const failed = new Promise((r) => child.once('error', (e) => r(`could not start '${start}': ${e.message}`)));
     child.once('exit', () => live.delete(child));
     const url = `http://127.0.0.1:${port}/mcp`;
-    log(`starting examples/everything on ${url} (pid ${child.pid}, log ${relative(ROOT, logFile)})`);
+    log(`starting examples/${exampleName} (${start}) on ${url} (pid ${child.pid}, log ${relative(ROOT, logFile)})`);
     const t0 = Date.now();
     let lastError = '';
     while (Date.now() - t0 < READY_TIMEOUT_MS) {
@@ -321,13 +345,13 @@ async function main() {
     );
     return 2;
   }
-  const missing = ['packages/mcp-core/dist/index.js', 'packages/node-http/dist/index.js'].filter((p) => !existsSync(join(ROOT, p)));
+  const missing = EXAMPLES[exampleName].map((p) => `packages/${p}/dist/index.js`).filter((p) => !existsSync(join(ROOT, p)));
   if (missing.length) {
     console.error(`conformance: not built (${missing.join(', ')} missing); run \`pnpm build\` first.`);
     return 2;
   }
-  if (!existsSync(join(EXAMPLE, 'node_modules', 'tsx'))) {
-    console.error('conformance: examples/everything is not installed (no node_modules/tsx); run `pnpm install` first.');
+  if (!existsSync(join(exampleDir(), 'node_modules'))) {
+    console.error(`conformance: examples/${exampleName} is not installed (no node_modules); run \`pnpm install\` first.`);
     return 2;
   }
 
@@ -359,7 +383,7 @@ async function main() {
       if (stopping) break;
       const name = describe(run);
       const slug = name.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-      const outDir = join(WORK, 'results', `${stamp}-${i + 1}-${slug}`);
+      const outDir = join(WORK, 'results', `${stamp}-${exampleName}-${i + 1}-${slug}`);
       const row = { name, result: '', p: '-', f: '-', w: '-', time: '-', out: relative(ROOT, outDir) };
       rows.push(row);
       if (exited(server.child)) {

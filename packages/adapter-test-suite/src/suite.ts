@@ -1,0 +1,477 @@
+/**
+ * The shared adapter suite. `defineAdapterSuite({ name, start })` registers the same vitest cases for
+ * any adapter: `start()` serves the fixture (./fixture.ts) and resolves to its base URL. Every case
+ * talks HTTP over a real loopback socket, reads the fixture's counters from `/adapter/stats`, and
+ * bounds every wait with a deadline.
+ */
+import { Agent, request as httpRequest, type IncomingMessage, type ClientRequest } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_KEEPALIVE_MS, FIXTURE_MAX_BODY_BYTES, type FixtureCounters } from './fixture.ts';
+
+export interface AdapterTarget {
+  /** Base URL, no trailing slash: `http://127.0.0.1:PORT`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface AdapterSuiteOptions {
+  name: string;
+  start: () => Promise<AdapterTarget>;
+}
+
+type Stats = FixtureCounters & { mcp: { sessions: number; connections: number; inflight: number; timers: number } };
+
+const MiB = 1024 * 1024;
+const PROTOCOL = '2025-11-25';
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll `probe` every 25 ms until `check` holds, for at most `ms`; returns the last value (the caller asserts). */
+async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await probe();
+  while (!check(value) && Date.now() < end) {
+    await sleep(25);
+    value = await probe();
+  }
+  return value;
+}
+
+/** Resolve with `promise`, or reject after `ms` naming `what`. */
+export function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface Exchange {
+  req: ClientRequest;
+  /** Resolves with the response head. */
+  response: Promise<IncomingMessage>;
+}
+
+/** A raw node:http request (no fetch buffering in between), for streaming, HEAD, disconnect and backpressure cases. */
+function open(base: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string; agent?: Agent } = {}): Exchange {
+  const req = httpRequest(`${base}${path}`, { method: init.method ?? 'GET', headers: init.headers, agent: init.agent ?? false });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  response.catch(() => {}); // observed by the caller when it matters
+  if (init.body !== undefined) req.end(init.body);
+  else req.end();
+  return { req, response };
+}
+
+/** Collect a response's bytes until it ends (bounded by `ms`). */
+function readAll(res: IncomingMessage, ms = 5000): Promise<Buffer> {
+  return deadline(
+    new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve(Buffer.concat(chunks)));
+      res.once('error', reject);
+    }),
+    ms,
+    'response body',
+  );
+}
+
+/** Accumulates a streaming response's text and lets a test wait for a pattern. */
+function reader(res: IncomingMessage): { text: () => string; waitFor: (pattern: RegExp | string, ms?: number) => Promise<string> } {
+  let text = '';
+  const waiters = new Set<() => void>();
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    text += chunk;
+    for (const wake of waiters) wake();
+  });
+  const matches = (pattern: RegExp | string): boolean => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+  return {
+    text: () => text,
+    waitFor: (pattern, ms = 5000) =>
+      deadline(
+        new Promise<string>((resolve) => {
+          if (matches(pattern)) return resolve(text);
+          const wake = (): void => {
+            if (!matches(pattern)) return;
+            waiters.delete(wake);
+            resolve(text);
+          };
+          waiters.add(wake);
+        }),
+        ms,
+        `stream to contain ${String(pattern)} (got ${JSON.stringify(text.slice(-200))})`,
+      ),
+  };
+}
+
+export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
+  describe(`adapter suite: ${name}`, () => {
+    let base = '';
+    let target: AdapterTarget | undefined;
+
+    beforeAll(async () => {
+      target = await start();
+      base = target.url;
+    }, 60_000);
+    afterAll(async () => {
+      await target?.stop();
+    }, 20_000);
+
+    const stats = async (): Promise<Stats> => {
+      const res = await fetch(`${base}/adapter/stats`, { signal: AbortSignal.timeout(5000) });
+      return (await res.json()) as Stats;
+    };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+
+    /** initialize + notifications/initialized; returns the headers later requests need. */
+    async function session(): Promise<Record<string, string>> {
+      const res = await post('/mcp', {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'adapter-suite', version: '0.0.0' } },
+      });
+      expect(res.status).toBe(200);
+      const id = res.headers.get('mcp-session-id');
+      expect(id).toBeTruthy();
+      await res.body?.cancel();
+      const headers = { 'mcp-session-id': id!, 'mcp-protocol-version': PROTOCOL };
+      const ack = await post('/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
+      expect(ack.status).toBe(202);
+      return headers;
+    }
+
+    it('answers JSON: initialize, a notification (202, empty), a tool call', async () => {
+      const res = await post('/mcp', {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'adapter-suite', version: '0.0.0' } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await res.json()) as { id: number; result: { serverInfo: { name: string } } };
+      expect(body).toMatchObject({ jsonrpc: '2.0', id: 1, result: { serverInfo: { name: 'x-mcp-everything' } } });
+      const headers = { 'mcp-session-id': res.headers.get('mcp-session-id')!, 'mcp-protocol-version': PROTOCOL };
+
+      const ack = await post('/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
+      expect(ack.status).toBe(202);
+      expect(await ack.text()).toBe('');
+
+      const call = await post('/mcp', { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'test_simple_text', arguments: {} } }, headers);
+      expect(call.status).toBe(200);
+      expect(await call.json()).toMatchObject({ id: 2, result: { content: [{ type: 'text', text: 'This is a simple text response for testing.' }] } });
+
+      const echo = (await (await fetch(`${base}/adapter/echo`, { signal: AbortSignal.timeout(5000) })).json()) as { remoteAddress: string; signal: boolean };
+      expect(echo.remoteAddress).toMatch(/127\.0\.0\.1$/);
+      expect(echo.signal).toBe(true);
+    });
+
+    it('round-trips the session header', async () => {
+      const headers = await session();
+      const list = await post('/mcp', { jsonrpc: '2.0', id: 3, method: 'tools/list' }, headers);
+      expect(list.status).toBe(200);
+      const tools = (await list.json()) as { result: { tools: { name: string }[] } };
+      expect(tools.result.tools.map((t) => t.name)).toContain('test_simple_text');
+
+      const unknown = await post('/mcp', { jsonrpc: '2.0', id: 4, method: 'tools/list' }, { ...headers, 'mcp-session-id': 'not-a-session' });
+      expect(unknown.status).toBe(404);
+      await unknown.body?.cancel();
+
+      const del = await fetch(`${base}/mcp`, { method: 'DELETE', headers, signal: AbortSignal.timeout(5000) });
+      expect(del.status).toBeLessThan(300);
+      await del.body?.cancel();
+      const gone = await post('/mcp', { jsonrpc: '2.0', id: 5, method: 'tools/list' }, headers);
+      expect(gone.status).toBe(404);
+      await gone.body?.cancel();
+    });
+
+    it('delivers SSE event by event, with the headers flushed before the first event', async () => {
+      const id = randomUUID();
+      const { req, response } = open(base, `/adapter/stepped-sse?id=${id}`);
+      try {
+        // Nothing has been produced yet: the head must arrive on its own.
+        const res = await deadline(response, 3000, 'SSE response head before any event');
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        const stream = reader(res);
+        for (let step = 1; step <= 3; step++) {
+          const release = await fetch(`${base}/adapter/release?id=${id}`, { signal: AbortSignal.timeout(5000) });
+          expect(await release.json()).toEqual({ released: true });
+          // Each event arrives while the producer is waiting for the next release: nothing buffers it.
+          const text = await stream.waitFor(`data: step ${step}\n\n`, 3000);
+          expect(text).not.toContain(`step ${step + 1}`);
+        }
+        const ended = new Promise<void>((resolve) => res.once('end', resolve));
+        await fetch(`${base}/adapter/release?id=${id}&end`, { signal: AbortSignal.timeout(5000) });
+        await deadline(ended, 3000, 'stream end');
+        expect((await stats()).stepped.open).toBe(0);
+      } finally {
+        req.destroy();
+      }
+    });
+
+    it('streams MCP over SSE: a tool that logs answers with an event stream', async () => {
+      const headers = await session();
+      const res = await post('/mcp', { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'test_tool_with_logging', arguments: {} } }, headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const text = await deadline(res.text(), 5000, 'tool stream');
+      expect(text).toContain('notifications/message');
+      expect(text).toContain('Tool with logging executed successfully');
+    });
+
+    it('keeps alive: SSE comments on an idle stream, and HTTP connections reused', async () => {
+      const headers = await session();
+      const { req, response } = open(base, '/mcp', { headers: { ...headers, accept: 'text/event-stream' } });
+      try {
+        const res = await deadline(response, 3000, 'GET /mcp stream head');
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        // Two comment frames: keep-alives (on Bun the first may be the adapter's opening comment).
+        await reader(res).waitFor(/(?:^|\n):[^\n]*\n\n[\s\S]*\n:[^\n]*\n\n/, FIXTURE_KEEPALIVE_MS * 10);
+      } finally {
+        req.destroy();
+      }
+
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const reused: boolean[] = [];
+        for (const path of ['/adapter/echo', '/adapter/sse?count=2&interval=10', '/adapter/echo', '/adapter/cookies']) {
+          const ex = open(base, path, { agent });
+          const res = await deadline(ex.response, 3000, `keep-alive ${path}`);
+          await readAll(res);
+          reused.push(ex.req.reusedSocket);
+        }
+        expect(reused).toEqual([false, true, true, true]);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('aborts the handler on a client disconnect and stops its timers', async () => {
+      const before = await stats();
+      // A long call waiting on context.signal.
+      const waiting = open(base, '/adapter/wait?ms=30000');
+      waiting.response.catch(() => {});
+      const started = await until(stats, (s) => s.wait.started > before.wait.started);
+      expect(started.wait.started).toBe(before.wait.started + 1);
+      expect(started.wait.noSignal).toBe(before.wait.noSignal);
+      waiting.req.destroy();
+      const aborted = await until(stats, (s) => s.wait.aborted > before.wait.aborted && s.wait.timers === 0);
+      expect(aborted.wait.aborted).toBe(before.wait.aborted + 1);
+      expect(aborted.wait.timers).toBe(0);
+
+      // An endless SSE producer: its cancel() runs and its interval is cleared.
+      const streaming = open(base, '/adapter/sse?interval=20');
+      const res = await deadline(streaming.response, 3000, 'SSE head');
+      await reader(res).waitFor('data: tick 2\n\n', 3000);
+      streaming.req.destroy();
+      const cancelled = await until(stats, (s) => s.sse.cancelled > before.sse.cancelled && s.sse.open === 0);
+      expect(cancelled.sse.cancelled).toBe(before.sse.cancelled + 1);
+      expect(cancelled.sse.open).toBe(0);
+
+      // The core's own SSE connection is released too.
+      const headers = await session();
+      const idle = open(base, '/mcp', { headers: { ...headers, accept: 'text/event-stream' } });
+      await deadline(idle.response, 3000, 'GET /mcp stream head');
+      expect((await until(stats, (s) => s.mcp.connections > 0)).mcp.connections).toBeGreaterThan(0);
+      idle.req.destroy();
+      expect((await until(stats, (s) => s.mcp.connections === 0)).mcp.connections).toBe(0);
+    });
+
+    it('does not abort on a normal completion (JSON, streamed, POST with a body)', async () => {
+      const before = await stats();
+      expect((await fetch(`${base}/adapter/echo`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+      const posted = await fetch(`${base}/adapter/echo`, { method: 'POST', body: 'hello', signal: AbortSignal.timeout(5000) });
+      expect(await posted.json()).toMatchObject({ method: 'POST', bytes: 5 });
+      const stream = await fetch(`${base}/adapter/sse?count=3&interval=10`, { signal: AbortSignal.timeout(5000) });
+      expect(await stream.text()).toContain('data: tick 3');
+      await sleep(500); // a spurious abort would land right after the response
+      const after = await stats();
+      expect(after.echo.requests).toBe(before.echo.requests + 2);
+      expect(after.echo.aborts).toBe(before.echo.aborts);
+      expect(after.sse.completed).toBe(before.sse.completed + 1);
+      expect(after.sse.abortsAfterCompletion).toBe(0);
+    });
+
+    it('answers HEAD without a body and cancels a streaming one', async () => {
+      const before = await stats();
+      const { req, response } = open(base, '/adapter/sse?interval=20', { method: 'HEAD' });
+      try {
+        const res = await deadline(response, 3000, 'HEAD head');
+        expect(res.statusCode).toBe(200);
+        expect((await readAll(res, 3000)).length).toBe(0);
+      } finally {
+        req.destroy();
+      }
+      const after = await until(stats, (s) => s.sse.open === 0 && s.sse.started > before.sse.started);
+      expect(after.sse.open).toBe(0);
+
+      const head = open(base, '/mcp', { method: 'HEAD' });
+      const res = await deadline(head.response, 3000, 'HEAD /mcp');
+      expect(res.statusCode).toBe(405); // the core's answer, passed through
+      expect((await readAll(res, 3000)).length).toBe(0);
+    });
+
+    it('answers 413 to an oversized body, not a reset, and lives on', async () => {
+      const big = new Uint8Array(FIXTURE_MAX_BODY_BYTES * 2).fill(0x20);
+      // With Content-Length.
+      const sized = open(base, '/mcp', { method: 'POST', headers: { ...MCP_HEADERS, 'content-length': String(big.byteLength) }, body: big });
+      expect((await deadline(sized.response, 5000, '413 (sized)')).statusCode).toBe(413);
+      sized.req.destroy();
+      // Chunked, no Content-Length: the limit trips while reading.
+      const chunked = httpRequest(`${base}/mcp`, { method: 'POST', headers: MCP_HEADERS, agent: false });
+      const chunkedResponse = new Promise<IncomingMessage>((resolve, reject) => {
+        chunked.once('response', resolve);
+        chunked.once('error', reject);
+      });
+      for (let i = 0; i < 8; i++) chunked.write(big.subarray(0, big.byteLength / 4));
+      chunked.end();
+      expect((await deadline(chunkedResponse, 5000, '413 (chunked)')).statusCode).toBe(413);
+      chunked.destroy();
+      // A large body under the limits arrives intact.
+      const payload = new Uint8Array(3 * MiB).map((_, i) => i % 251);
+      let sum = 0;
+      for (const b of payload) sum = (sum + b) % 65521;
+      const echoed = await fetch(`${base}/adapter/echo`, { method: 'POST', body: payload, signal: AbortSignal.timeout(10_000) });
+      expect(await echoed.json()).toMatchObject({ bytes: payload.byteLength, sum });
+    });
+
+    it('turns a handler exception into a JSON-RPC error and lives on', async () => {
+      for (const path of ['/adapter/throw', '/adapter/throw?sync']) {
+        const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000) });
+        expect(res.status).toBe(500);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await res.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Internal error' } });
+      }
+      expect((await fetch(`${base}/adapter/echo`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+    });
+
+    it('applies backpressure to a slow reader, with bounded server memory', async () => {
+      const before = await stats();
+      const { req, response } = open(base, '/adapter/flood?size=65536');
+      try {
+        const res = await deadline(response, 3000, 'flood head');
+        res.pause(); // read nothing: the socket buffers fill, then the producer must stop being pulled
+        let previous = -1;
+        let current = (await stats()).flood.produced;
+        // Wait (at most 10 s) until production stalls for 500 ms.
+        for (const end = Date.now() + 10_000; current !== previous && Date.now() < end; ) {
+          await sleep(500);
+          previous = current;
+          current = (await stats()).flood.produced;
+        }
+        const stalled = current - before.flood.produced;
+        expect(current).toBe(previous);
+        expect(stalled).toBeLessThan(64 * MiB);
+        // Reading again resumes production.
+        let received = 0;
+        res.on('data', (chunk: Buffer) => void (received += chunk.length));
+        res.resume();
+        const resumed = await until(stats, (s) => s.flood.produced - before.flood.produced > stalled + 4 * MiB, 10_000);
+        expect(resumed.flood.produced - before.flood.produced).toBeGreaterThan(stalled + 4 * MiB);
+        expect(received).toBeGreaterThan(0);
+      } finally {
+        req.destroy();
+      }
+      const after = await until(stats, (s) => s.flood.open === 0 && s.flood.cancelled > before.flood.cancelled);
+      expect(after.flood.open).toBe(0);
+      expect(after.flood.cancelled).toBe(before.flood.cancelled + 1);
+    });
+
+    it('serves the HTTP+SSE transport: GET /sse stream, POST /messages', async () => {
+      const { req, response } = open(base, '/sse', { headers: { accept: 'text/event-stream' } });
+      try {
+        const res = await deadline(response, 3000, 'GET /sse head');
+        expect(res.statusCode).toBe(200);
+        const stream = reader(res);
+        const text = await stream.waitFor(/event: endpoint\ndata: (\S+)\n\n/, 3000);
+        const endpoint = /event: endpoint\ndata: (\S+)\n\n/.exec(text)![1]!;
+        expect(endpoint).toMatch(/^\/messages\?sessionId=/);
+        const init = await post(endpoint, {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'adapter-suite', version: '0.0.0' } },
+        });
+        expect(init.status).toBe(202);
+        await init.body?.cancel();
+        await stream.waitFor('"serverInfo"', 3000);
+      } finally {
+        req.destroy();
+      }
+      expect((await until(stats, (s) => s.mcp.sessions === 0 || s.mcp.connections === 0)).mcp.connections).toBe(0);
+    });
+
+    it('serves an official HTTP+SSE client end to end: tools, resources, prompts, progress, logging, elicitation, sampling, cancellation', async () => {
+      const client = new Client({ name: 'adapter-suite-legacy', version: '0.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
+      client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { username: 'ada', email: 'ada@example.com' } }));
+      client.setRequestHandler(CreateMessageRequestSchema, () => ({ role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'test' }));
+      const logs: unknown[] = [];
+      client.fallbackNotificationHandler = async (n) => {
+        if (n.method === 'notifications/message') logs.push(n.params);
+      };
+      await client.connect(new SSEClientTransport(new URL(`${base}/sse`)));
+      try {
+        const text = (r: { content?: unknown }) => ((r.content as { type: string; text?: string }[])[0]?.text ?? '');
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toContain('test_simple_text');
+        for (const name of ['test_simple_text', 'test_image_content', 'test_audio_content', 'test_embedded_resource', 'test_multiple_content_types']) {
+          expect(((await client.callTool({ name })).content as unknown[]).length, name).toBeGreaterThan(0);
+        }
+        expect((await client.callTool({ name: 'test_error_handling' })).isError).toBe(true);
+        const progress: number[] = [];
+        await client.callTool({ name: 'test_tool_with_progress' }, undefined, { onprogress: (p) => void progress.push(p.progress) });
+        expect(progress.length).toBeGreaterThanOrEqual(2); // the SDK may drop one that arrives with the result
+        await client.setLoggingLevel('debug');
+        await client.callTool({ name: 'test_tool_with_logging' });
+        expect(logs.length).toBe(3);
+        expect(text(await client.callTool({ name: 'test_elicitation', arguments: { message: 'Who?' } }))).toContain('action=accept');
+        expect(text(await client.callTool({ name: 'test_sampling', arguments: { prompt: 'Capital of France?' } }))).toBe('LLM response: Paris');
+        for (const uri of ['test://static-text', 'test://static-binary', 'test://template/123/data']) {
+          expect((await client.readResource({ uri })).contents.length, uri).toBe(1);
+        }
+        expect((await client.getPrompt({ name: 'test_prompt_with_arguments', arguments: { arg1: 'a', arg2: 'b' } })).messages.length).toBe(1);
+        // Cancellation: the SDK sends notifications/cancelled, the handler sees its signal abort and ends.
+        const ac = new AbortController();
+        const pending = client.callTool({ name: 'adapter_wait_for_cancel' }, undefined, { signal: ac.signal });
+        await until(stats, (s) => s.mcp.inflight === 1);
+        ac.abort('the user gave up');
+        await expect(pending).rejects.toThrow();
+        expect((await until(stats, (s) => s.mcp.inflight === 0)).mcp.inflight).toBe(0);
+      } finally {
+        await client.close();
+      }
+      // The connection is the session (SSE-07): closing it frees everything.
+      const after = await until(stats, (s) => s.mcp.sessions === 0 && s.mcp.connections === 0);
+      expect(after.mcp).toMatchObject({ sessions: 0, connections: 0, inflight: 0 });
+    });
+
+    it('keeps duplicate set-cookie headers', async () => {
+      const { response } = open(base, '/adapter/cookies');
+      const res = await deadline(response, 3000, 'cookies');
+      await readAll(res);
+      expect(res.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    });
+
+    it('never cuts a long call or a quiet SSE stream on an idle timeout', async () => {
+      const [slow, stream] = await Promise.all([
+        fetch(`${base}/adapter/slow?ms=2500`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        fetch(`${base}/adapter/sse?count=2&interval=2500`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text()),
+      ]);
+      expect(slow).toEqual({ status: 200, body: { slept: 2500 } });
+      expect(stream).toContain('data: tick 2\n\n');
+    }, 20_000);
+  });
+}

@@ -1,0 +1,1 @@
+export { serve, type BunServeOptions, type BunServer } from './serve';

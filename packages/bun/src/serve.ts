@@ -1,0 +1,75 @@
+import type { FetchHandler } from '@x/mcp-core';
+
+/** Options of the Bun {@link serve}. */
+export interface BunServeOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default '127.0.0.1': listen on all interfaces only when asked to. */
+  hostname?: string;
+  /** Seconds an idle connection is kept (Bun's default 10, at most 255). Never applied while a handler runs or an SSE stream is open. */
+  idleTimeout?: number;
+  /** Bun's own request body cap in bytes (Bun's default 128 MiB). The core's `maxBodyBytes` still applies. */
+  maxRequestBodySize?: number;
+  onListen?: (info: { port: number; hostname: string; url: string }) => void;
+  /** Called with errors thrown by the handler. Default: console.error. */
+  onError?: (error: unknown) => void;
+}
+
+/** A listening Bun server, as {@link serve} resolves it. */
+export interface BunServer {
+  readonly port: number;
+  /** `http://127.0.0.1:3000`: no trailing slash, no path. */
+  readonly url: string;
+  /** Stop listening and drop open connections (SSE streams included). */
+  close(): Promise<void>;
+}
+
+/** The one fixed body the adapter may send: the handler failed before producing a response. */
+const INTERNAL_ERROR = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}';
+const OPENING_COMMENT = new TextEncoder().encode(':\n\n');
+
+/** Serve `mcp.handle` (or any fetch handler) with `Bun.serve`; resolves once listening. */
+export async function serve(mcp: { handle: FetchHandler } | FetchHandler, options: BunServeOptions = {}): Promise<BunServer> {
+  const handle = typeof mcp === 'function' ? mcp : mcp.handle;
+  const { port = 3000, hostname = '127.0.0.1', idleTimeout = 10, onListen, onError = (e: unknown) => console.error('[mcp-bun]', e) } = options;
+  const server = Bun.serve({
+    port,
+    hostname,
+    idleTimeout,
+    ...(options.maxRequestBodySize === undefined ? {} : { maxRequestBodySize: options.maxRequestBodySize }),
+    async fetch(request, server) {
+      // Bun closes a connection after `idleTimeout` seconds without traffic, even mid-request:
+      // lift the timer while the handler runs, so that long calls are never cut.
+      server.timeout(request, 0);
+      let response: Response;
+      try {
+        response = await handle(request, { signal: request.signal, remoteAddress: server.requestIP(request)?.address });
+      } catch (error) {
+        try {
+          onError(error);
+        } catch {
+          // a throwing reporter must not turn into Bun's error page
+        }
+        response = new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
+      }
+      const restore = (): void => server.timeout(request, idleTimeout);
+      if (!response.body || !response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream')) {
+        restore();
+        return response;
+      }
+      // An SSE stream may stay quiet for longer than idleTimeout: keep the timer off until it ends,
+      // then put it back for the idle connection. Cancellation still reaches the producer.
+      // Bun holds the end of the head back until the first body chunk (oven-sh/bun#33660), so a
+      // stream that starts quiet would leave the client waiting: open with an SSE comment, which
+      // every SSE parser ignores.
+      const body = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({ start: (controller) => controller.enqueue(OPENING_COMMENT.slice()), flush: restore }),
+      );
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    },
+  });
+  const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;
+  const url = `http://${host}:${server.port}`;
+  onListen?.({ port: server.port!, hostname, url });
+  return { port: server.port!, url, close: () => server.stop(true) };
+}

@@ -1,0 +1,1 @@
+export { serve, type DenoServeOptions, type DenoServer } from './serve';

@@ -1,0 +1,77 @@
+import type { FetchHandler } from '@x/mcp-core';
+
+/** The slice of the Deno namespace this adapter uses; declared here so no Deno types leak into the build. */
+declare const Deno: {
+  serve(
+    options: { port: number; hostname: string; signal?: AbortSignal; onListen?: (addr: { hostname: string; port: number }) => void },
+    handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Promise<Response>,
+  ): { finished: Promise<void>; shutdown(): Promise<void> };
+};
+
+/** Options of the Deno {@link serve}. */
+export interface DenoServeOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default '127.0.0.1': listen on all interfaces only when asked to. */
+  hostname?: string;
+  /** Aborting it shuts the server down, as `close()` does. */
+  signal?: AbortSignal;
+  onListen?: (info: { port: number; hostname: string; url: string }) => void;
+  /** Called with errors thrown by the handler. Default: console.error. */
+  onError?: (error: unknown) => void;
+}
+
+/** A listening Deno server, as {@link serve} resolves it. */
+export interface DenoServer {
+  readonly port: number;
+  /** `http://127.0.0.1:3000`: no trailing slash, no path. */
+  readonly url: string;
+  /** Resolves once the server has shut down. */
+  readonly finished: Promise<void>;
+  /** Stop accepting and wait for open responses to end (end SSE streams first, e.g. with `mcp.close()`). */
+  close(): Promise<void>;
+}
+
+/** The one fixed body the adapter may send: the handler failed before producing a response. */
+const INTERNAL_ERROR = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}';
+const REASON = 'client disconnected';
+
+/** Serve `mcp.handle` (or any fetch handler) with `Deno.serve`; resolves once listening. */
+export async function serve(mcp: { handle: FetchHandler } | FetchHandler, options: DenoServeOptions = {}): Promise<DenoServer> {
+  const handle = typeof mcp === 'function' ? mcp : mcp.handle;
+  const { port = 3000, hostname = '127.0.0.1', signal, onListen, onError = (e: unknown) => console.error('[mcp-deno]', e) } = options;
+  let listening = (_port: number): void => {};
+  const ready = new Promise<number>((resolve) => (listening = resolve));
+  const server = Deno.serve({ port, hostname, signal, onListen: (addr) => listening(addr.port) }, async (request, info) => {
+    // Deno also aborts `request.signal` after every successful response, so pass on a signal that fires
+    // only while the handler runs or an SSE body is still being sent: a real disconnect.
+    let settled = false;
+    const controller = new AbortController();
+    const abort = (): void => void (settled || controller.abort(REASON));
+    if (request.signal.aborted) abort();
+    else request.signal.addEventListener('abort', abort, { once: true });
+    let response: Response;
+    try {
+      response = await handle(request, { signal: controller.signal, remoteAddress: info.remoteAddr.hostname });
+    } catch (error) {
+      try {
+        onError(error);
+      } catch {
+        // a throwing reporter must not turn into Deno's plain-text 500
+      }
+      settled = true;
+      return new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
+    }
+    if (!response.body || !response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream')) {
+      settled = true; // a body already in memory: the handler is done (a streamed one still sees cancel())
+      return response;
+    }
+    const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => void (settled = true) }));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  });
+  const actual = await ready;
+  const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;
+  const url = `http://${host}:${actual}`;
+  onListen?.({ port: actual, hostname, url });
+  return { port: actual, url, finished: server.finished, close: () => server.shutdown() };
+}
