@@ -424,7 +424,7 @@ export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
       };
       await client.connect(new SSEClientTransport(new URL(`${base}/sse`)));
       try {
-        const text = (r: { content?: unknown }) => ((r.content as { type: string; text?: string }[])[0]?.text ?? '');
+        const text = (r: object): string => (((r as { content?: { text?: string }[] }).content ?? [])[0]?.text ?? '');
         const { tools } = await client.listTools();
         expect(tools.map((t) => t.name)).toContain('test_simple_text');
         for (const name of ['test_simple_text', 'test_image_content', 'test_audio_content', 'test_embedded_resource', 'test_multiple_content_types']) {
