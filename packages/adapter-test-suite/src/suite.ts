@@ -422,7 +422,10 @@ export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
       client.fallbackNotificationHandler = async (n) => {
         if (n.method === 'notifications/message') logs.push(n.params);
       };
+      // Other cases leave Streamable HTTP sessions behind; this one must give back exactly what it took.
+      const baseline = (await stats()).mcp;
       await client.connect(new SSEClientTransport(new URL(`${base}/sse`)));
+      expect((await stats()).mcp.sessions).toBe(baseline.sessions + 1);
       try {
         const text = (r: object): string => (((r as { content?: { text?: string }[] }).content ?? [])[0]?.text ?? '');
         const { tools } = await client.listTools();
@@ -454,8 +457,8 @@ export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
         await client.close();
       }
       // The connection is the session (SSE-07): closing it frees everything.
-      const after = await until(stats, (s) => s.mcp.sessions === 0 && s.mcp.connections === 0);
-      expect(after.mcp).toMatchObject({ sessions: 0, connections: 0, inflight: 0 });
+      const after = await until(stats, (s) => s.mcp.sessions === baseline.sessions && s.mcp.connections === baseline.connections);
+      expect(after.mcp).toMatchObject({ sessions: baseline.sessions, connections: baseline.connections, inflight: 0 });
     });
 
     it('keeps duplicate set-cookie headers', async () => {
