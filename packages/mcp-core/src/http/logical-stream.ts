@@ -50,7 +50,7 @@ export class LogicalStream {
    * @returns The response body.
    */
   attach(prime: number | undefined): ReadableStream<Uint8Array> {
-    this.#detach(true);
+    this.#detach();
     const conn = createSseStream({
       keepAliveMs: this.host.keepAliveMs,
       maxBufferedBytes: this.host.maxBufferedBytes,
@@ -119,7 +119,7 @@ export class LogicalStream {
   /** Closes everything and drops the stored events (session end, DELETE). */
   close(): void {
     this.#done = true;
-    this.#detach(false);
+    this.#detach();
     this.#release();
   }
 
@@ -163,11 +163,10 @@ export class LogicalStream {
     }
   }
 
-  #detach(replace: boolean): void {
+  #detach(): void {
     const conn = this.#conn;
     this.#conn = undefined;
     if (conn !== undefined && !conn.closed) conn.close();
-    void replace;
   }
 
   #release(): void {
