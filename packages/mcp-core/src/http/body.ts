@@ -1,6 +1,7 @@
 /**
  * Reading a request body once, under a byte limit.
  */
+import { parseJson } from '../jsonrpc/messages';
 
 /** Thrown when the body is over the limit; answered with 413. */
 export class BodyTooLargeError extends Error {
@@ -88,9 +89,6 @@ export async function readJsonBody(request: Request, parsedBody: unknown, limit:
     if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
     throw error;
   }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, status: 400, message: 'Parse error: the body is not valid JSON' };
-  }
+  const parsed = parseJson(text);
+  return parsed === undefined ? { ok: false, status: 400, message: 'Parse error: the body is not valid JSON' } : { ok: true, value: parsed.value };
 }

@@ -23,7 +23,7 @@ import type {
   LoggingLevel,
   Root,
 } from '../server/types';
-import type { Channel } from './exchange';
+import type { Channel, ExchangeHost } from './exchange';
 import { LogicalStream } from './logical-stream';
 import type { StreamHost } from './logical-stream';
 
@@ -60,7 +60,7 @@ const newStreamId = (): string => {
 const idKey = (id: JsonRpcId): string => (typeof id === 'number' ? `n${id}` : `s${id}`);
 
 /** A legacy session held in memory. */
-export class LiveSession implements StreamHost, SessionOps {
+export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   /** Requests in flight, by id key, for `notifications/cancelled`. */
   readonly inflight = new Map<string, CallContext>();
   /** POST-born streams still owed to the client. */
@@ -134,8 +134,8 @@ export class LiveSession implements StreamHost, SessionOps {
     return true;
   }
 
-  /** Opens a POST-born stream, primed for 2025-11-25 clients. */
-  openPostStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> } {
+  /** ExchangeHost: opens a POST-born stream, primed for 2025-11-25 clients. */
+  openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> } {
     const stream = new LogicalStream(newStreamId(), 'post', this);
     this.streams.set(stream.id, stream);
     return { stream, body: stream.attach(this.polling ? this.host.retryMs : undefined) };
@@ -145,6 +145,11 @@ export class LiveSession implements StreamHost, SessionOps {
   openStandalone(): ReadableStream<Uint8Array> {
     this.standalone ??= new LogicalStream(newStreamId(), 'get', this);
     return this.standalone.attach(this.polling ? this.host.retryMs : undefined);
+  }
+
+  /** ExchangeHost: where a POST's messages go when it cannot carry them (the GET stream). */
+  fallback(text: string): boolean {
+    return this.sendUnrelated(text);
   }
 
   /**

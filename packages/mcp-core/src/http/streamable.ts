@@ -19,7 +19,7 @@ import { SSE_HEADERS } from '../sse/index';
 import type { RequestContext } from '../types';
 import { readJsonBody } from './body';
 import { Exchange } from './exchange';
-import type { Channel, ExchangeHost } from './exchange';
+import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import type { SessionHost } from './live-session';
 import { mediaType, parseAccept } from './media';
@@ -141,7 +141,7 @@ export class StreamableHttp implements SessionHost {
       return acceptedResponse();
     }
     session.transition('request');
-    const exchange = new Exchange(this.#host(session), accepts.sse, 1, false, accepts.json);
+    const exchange = new Exchange(session, accepts.sse, 1, false, accepts.json);
     this.run(session, c.message, exchange, rctx);
     return exchange.response;
   }
@@ -208,10 +208,6 @@ export class StreamableHttp implements SessionHost {
     for (const s of [...this.sessions.values()]) {
       if (s.connections === 0 && s.inflight.size === 0 && s.pendingCount === 0 && now - s.record.lastSeenAt >= idle) s.close('expire');
     }
-  }
-
-  #host(session: LiveSession): ExchangeHost {
-    return { openStream: () => session.openPostStream(), fallback: (text) => session.sendUnrelated(text) };
   }
 
   #bare(status: number, code: number, message: string, nullId: boolean, id?: string | number): Response {
@@ -367,7 +363,7 @@ export class StreamableHttp implements SessionHost {
       }
       if (requests.length === 0) return acceptedResponse();
       session.transition('request');
-      const exchange = new Exchange(this.#host(session), accepts.sse, requests.length, true, accepts.json);
+      const exchange = new Exchange(session, accepts.sse, requests.length, true, accepts.json);
       for (const c of requests) {
         if (c.kind === 'invalid') exchange.reply(errorText(c.id, { code: c.code, message: c.reason }, true));
         else if (c.kind === 'request') this.run(session, c.message, exchange, rctx);
