@@ -91,8 +91,10 @@ describe('protocol version header (PVH-03)', () => {
     // Same on GET and DELETE (PVH-01: every request after initialize); the session survives the refused DELETE.
     const get = await h.raw('GET', { headers: { accept: 'text/event-stream', 'mcp-session-id': sid, 'mcp-protocol-version': 'garbage' } });
     expect(expectJsonRpcError(get, 400, -32022, /garbage/).error.data.requested).toBe('garbage');
+    // A stateless-revision header on DELETE: that revision has no DELETE (MH-01), 405, and the session is untouched.
     const del = await h.raw('DELETE', { headers: { 'mcp-session-id': sid, 'mcp-protocol-version': '2026-07-28' } });
-    expectJsonRpcError(del, 400, -32022, /2026-07-28/);
+    expect(del.status).toBe(405);
+    expect(del.headers.allow).toBe('POST');
     await h.expectHealthy(sid);
   });
 

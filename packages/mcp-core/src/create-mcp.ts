@@ -8,14 +8,24 @@ import { errorText, messageText } from './jsonrpc/serialize';
 import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
 import type { Allowlist } from './http/guards';
 import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
+import { createMemoryBus } from './bus/index';
+import type { McpEvent, NotificationBus } from './bus/index';
 import { LegacySse } from './http/legacy-sse';
-import { StreamableHttp } from './http/streamable';
+import { ListenHub } from './http/listen';
+import { readPost } from './http/post';
+import { StatelessHttp, isStatelessRequest } from './http/stateless';
+import { StreamableHttp, capabilitiesFor } from './http/streamable';
+import { createRequestStateCodec } from './mrtr/request-state';
+import type { RequestStateOptions } from './mrtr/request-state';
+import { META_SERVER_INFO } from './protocol/envelope';
+import { isLegacyVersion, isModernVersion } from './protocol/versions';
 import { Registry } from './server/registry';
 import type { ListKind } from './server/registry';
 import { createMemorySessionStore } from './session/index';
 import type { SessionStore } from './session/index';
 import type {
   AnySchema,
+  CacheHint,
   Icon,
   InferOutput,
   PromptConfig,
@@ -85,6 +95,25 @@ export interface McpOptions {
   legacySse?: { ssePath?: string; messagesPath?: string } | false;
   /** Event store for `Last-Event-ID` resumability; `false` turns resumability off. Default: bounded in memory. */
   eventStore?: EventStore | false;
+  /**
+   * Caching hint on 2026-07-28 cacheable results (`server/discover`, the lists, `resources/read`; CACHE-01) that
+   * have none of their own (a resource's `cache`). Default `{ ttlMs: 0, scope: 'private' }`: always revalidate, and
+   * never share across users.
+   */
+  cache?: CacheHint;
+  /**
+   * Sealing of the 2026-07-28 multi round-trip `requestState` (MRTR-05). Give every process of one deployment the
+   * same `secret` (at least 32 bytes), or a retry that reaches another process is refused. Default: a random
+   * per-process secret and a 10-minute lifetime.
+   */
+  requestState?: RequestStateOptions;
+  /**
+   * Carries change notifications (list changes, resource updates) to 2025 sessions and 2026 listen streams. Give
+   * processes a shared bus (Redis pub/sub, say) to reach clients connected elsewhere. Default: in memory.
+   */
+  bus?: NotificationBus;
+  /** Open `subscriptions/listen` streams allowed; past it a listen gets 503 with Retry-After. Default 10 000. */
+  maxListenStreams?: number;
   /** Receives unexpected errors (handler bugs, store failures). Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -99,7 +128,12 @@ export interface McpStats {
   inflight: number;
   /** Server-to-client requests waiting for an answer (each holds a timer). */
   pendingClientRequests: number;
-  /** Timers the server holds: the expiry sweeper, one per pending client request, one keep-alive per connection. */
+  /** Open 2026-07-28 `subscriptions/listen` streams. */
+  listenStreams: number;
+  /**
+   * Timers the server holds: the expiry sweeper, one per pending client request, one keep-alive per session
+   * connection and per listen stream.
+   */
   timers: number;
   /** Events buffered for resumption (in-memory event store only; 0 otherwise). */
   bufferedEvents: number;
@@ -127,8 +161,14 @@ export interface Mcp {
   resourceTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): Registration;
   /** Registers a prompt. */
   prompt(name: string, config: PromptConfig, handler: PromptHandler): Registration;
-  /** Tells subscribed sessions that a resource changed (`notifications/resources/updated`). */
+  /** Tells subscribed clients that a resource changed (`notifications/resources/updated`), through the bus. */
   resourceUpdated(uri: string): void;
+  /**
+   * Announces a change through the bus: to 2025 sessions (their GET stream) and to 2026 listen streams that asked
+   * for it. Registering or removing a tool, resource or prompt announces itself; use this for changes the server
+   * cannot see (a tool's behaviour depends on a database, say).
+   */
+  publish(event: McpEvent): Promise<void>;
   /** Live counts. */
   stats(): McpStats;
   /** Ends every session and releases every timer and stream; later requests get 503. */
@@ -187,6 +227,8 @@ export function createMcp(options: McpOptions): Mcp {
   const serverInfo: Record<string, unknown> = { name: options.name, version: options.version };
   for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
 
+  const bus = options.bus ?? createMemoryBus({ onError });
+  const publish = (event: McpEvent): Promise<void> => Promise.resolve(bus.publish(event)).catch(onError);
   let pending: Set<ListKind> | undefined;
   const changed = (kind: ListKind) => {
     // Coalesce registrations made in one tick into one notification per list (TOOL-06).
@@ -195,7 +237,7 @@ export function createMcp(options: McpOptions): Mcp {
       queueMicrotask(() => {
         const kinds = pending!;
         pending = undefined;
-        for (const k of kinds) transport.broadcast(messageText(`notifications/${k}/list_changed`, {}));
+        for (const k of kinds) void publish({ type: `${k}/list_changed` });
       });
     }
     pending.add(kind);
@@ -229,6 +271,35 @@ export function createMcp(options: McpOptions): Mcp {
         };
   const legacy = sse === undefined ? undefined : new LegacySse(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
 
+  const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
+  if (!Number.isSafeInteger(cache.ttlMs) || cache.ttlMs < 0) throw new RangeError(`cache.ttlMs must be an integer >= 0, got ${cache.ttlMs}`);
+  const modernCaps: Record<string, unknown> = { ...capabilitiesFor('2025-11-25'), extensions: {} };
+  const listen = new ListenHub({
+    keepAliveMs,
+    maxBufferedBytes,
+    maxStreams: options.maxListenStreams ?? 10_000,
+    honours: { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true, resourceSubscriptions: true },
+    resultMeta: { [META_SERVER_INFO]: serverInfo },
+  });
+  registry.modernPageFields = { resultType: 'complete', ttlMs: cache.ttlMs, cacheScope: cache.scope, _meta: { [META_SERVER_INFO]: serverInfo } };
+  const stateless = new StatelessHttp(registry, {
+    keepAliveMs,
+    maxBufferedBytes,
+    serverInfo,
+    instructions: options.instructions,
+    capabilities: modernCaps,
+    cache,
+    requestState: createRequestStateCodec(options.requestState),
+    listen,
+    onError,
+  });
+  // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients.
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
+    else transport.broadcast(messageText(`notifications/${event.type}`, {}));
+    listen.dispatch(event);
+  });
+
   let closed = false;
   const handle: FetchHandler = async (request: Request, rctx?: RequestContext): Promise<Response> => {
     try {
@@ -259,12 +330,22 @@ export function createMcp(options: McpOptions): Mcp {
         return await legacy!.post(request, rctx);
       }
       switch (request.method) {
-        case 'POST':
-          return await transport.post(request, rctx);
+        case 'POST': {
+          const read = await readPost(request, rctx, maxBodyBytes);
+          if (read instanceof Response) return read;
+          // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06).
+          if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'), isLegacyVersion)) {
+            return await stateless.post(read.body, request, rctx, read.accepts);
+          }
+          return await transport.postParsed(read.body, request, rctx, read.accepts);
+        }
         case 'GET':
-          return await transport.get(request, rctx);
-        case 'DELETE':
-          return await transport.delete(request, rctx);
+        case 'DELETE': {
+          // MH-01: no GET or DELETE in 2026-07-28.
+          const pv = request.headers.get('mcp-protocol-version');
+          if (pv !== null && isModernVersion(pv.trim())) return methodNotAllowed(request.method, 'POST', false);
+          return request.method === 'GET' ? await transport.get(request, rctx) : await transport.delete(request, rctx);
+        }
         default:
           return methodNotAllowed(request.method, 'GET, POST, DELETE', nullId);
       }
@@ -282,9 +363,10 @@ export function createMcp(options: McpOptions): Mcp {
     resource: (name, uri, config, handler) => registration(registry.addResource(name, uri, config, handler)),
     resourceTemplate: (name, uriTemplate, config, handler) => registration(registry.addTemplate(name, uriTemplate, config, handler)),
     prompt: (name, config, handler) => registration(registry.addPrompt(name, config, handler)),
-    resourceUpdated: (uri) => transport.resourceUpdated(uri, messageText('notifications/resources/updated', { uri })),
+    resourceUpdated: (uri) => void publish({ type: 'resources/updated', uri }),
+    publish,
     stats: () => {
-      let inflight = 0;
+      let inflight = stateless.inflight;
       for (const s of transport.sessions.values()) inflight += s.inflight.size;
       const { connections, pendingClientRequests } = transport.stats;
       const memory = events as { stats?: () => { events: number } } | undefined;
@@ -293,12 +375,15 @@ export function createMcp(options: McpOptions): Mcp {
         connections,
         inflight,
         pendingClientRequests,
-        timers: (transport.sweeping ? 1 : 0) + pendingClientRequests + (options.keepAliveMs === 0 ? 0 : connections),
+        listenStreams: listen.count,
+        timers: (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections) + listen.timers,
         bufferedEvents: memory?.stats?.().events ?? 0,
       };
     },
     close: async () => {
       closed = true;
+      unsubscribe();
+      listen.close();
       transport.close();
     },
   };

@@ -7,11 +7,17 @@ export { McpError, isMcpError } from './errors';
 export { ErrorCode } from './jsonrpc/codes';
 export type { ErrorCodeValue } from './jsonrpc/codes';
 export type { JsonRpcId, JsonRpcRequest, JsonRpcNotification, JsonRpcResponse, JsonRpcErrorObject } from './jsonrpc/messages';
-export { LEGACY_VERSIONS, LATEST_LEGACY_VERSION } from './protocol/versions';
+export { LEGACY_VERSIONS, LATEST_LEGACY_VERSION, MODERN_VERSIONS, SUPPORTED_VERSIONS } from './protocol/versions';
+export { inputRequired, isInputRequired, isInputPending } from './server/mrtr';
+export type { InputRequest, InputRequired, InputResponses } from './server/mrtr';
+export { createMemoryBus } from './bus/index';
+export type { McpEvent, NotificationBus } from './bus/index';
+export type { RequestStateOptions } from './mrtr/request-state';
 export type { AuthInfo, FetchHandler, MaybePromise, RequestContext } from './types';
 export type {
   AnySchema,
   AudioContent,
+  CacheHint,
   CallToolResult,
   ClientRequestOptions,
   Completer,

@@ -11,6 +11,7 @@ import { LEVELS } from '../protocol/params';
 import { nextSessionState } from '../session/index';
 import type { SessionEvent, SessionRecord } from '../session/index';
 import type { SessionOps } from '../server/call';
+import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
 import type { AuthInfo, RequestContext } from '../types';
 import type {
   ClientRequestOptions,
@@ -312,8 +313,12 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
 }
 
 /** The handler context of one request in a live session. */
-export class CallContext implements HandlerContext {
+export class CallContext implements HandlerContext, InputHost {
+  /** InputHost: a session asks through server-to-client requests. */
+  readonly stateless = false;
   #ac: AbortController | undefined;
+  #answers: InputResponses | undefined;
+  #state: unknown;
   #log: Logger | undefined;
   #lastProgress = -Infinity;
 
@@ -416,6 +421,28 @@ export class CallContext implements HandlerContext {
       return Promise.reject(new McpError(ErrorCode.InvalidRequest, 'The client does not support roots'));
     }
     return this.session.request(this, 'roots/list', undefined, options) as Promise<{ roots: Root[] }>;
+  }
+
+  get inputResponses(): InputResponses | undefined {
+    return this.#answers;
+  }
+  get requestState(): unknown {
+    return this.#state;
+  }
+  /** InputHost: never collects questions (they are asked right away). */
+  takeAsks(): undefined {
+    return undefined;
+  }
+  /** InputHost: the answers of an emulated round. */
+  setInput(answers: InputResponses, state: unknown): void {
+    this.#answers = answers;
+    this.#state = state;
+  }
+  /** InputHost: one question of an input-required result, as a server-to-client request. */
+  ask(request: InputRequest): Promise<unknown> {
+    if (request.method === 'elicitation/create') return this.elicit(request.params);
+    if (request.method === 'sampling/createMessage') return this.sample(request.params);
+    return this.listRoots();
   }
 
   closeStream(retryMs?: number): void {

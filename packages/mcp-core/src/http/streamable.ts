@@ -17,12 +17,12 @@ import { createSessionId } from '../session/index';
 import type { SessionRecord, SessionStore } from '../session/index';
 import { SSE_HEADERS } from '../sse/index';
 import type { RequestContext } from '../types';
-import { readJsonBody } from './body';
+import { readPost } from './post';
 import { Exchange } from './exchange';
 import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import type { SessionHost } from './live-session';
-import { mediaType, parseAccept } from './media';
+import { parseAccept } from './media';
 import type { Accepts } from './media';
 import { acceptedResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
 import * as v from 'valibot';
@@ -108,23 +108,21 @@ export class StreamableHttp implements SessionHost {
    * @returns The response.
    */
   async post(request: Request, rctx: RequestContext | undefined): Promise<Response> {
+    const read = await readPost(request, rctx, this.settings.maxBodyBytes);
+    if (read instanceof Response) return read;
+    return this.postParsed(read.body, request, rctx, read.accepts);
+  }
+
+  /**
+   * POST with the body already read and parsed (the endpoint reads once, then picks the era).
+   * @param body The JSON body.
+   * @param request The request.
+   * @param rctx Adapter context.
+   * @param accepts What the client accepts.
+   * @returns The response.
+   */
+  async postParsed(body: unknown, request: Request, rctx: RequestContext | undefined, accepts: Accepts): Promise<Response> {
     const nullId = nullIdFor(request);
-    const type = mediaType(request.headers.get('content-type'));
-    if (type !== 'application/json') {
-      return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`, { nullId });
-    }
-    const accepts = parseAccept(request.headers.get('accept'));
-    // Lenient (TRAP-22): a JSON reply is fine when the client lists only application/json or a wildcard.
-    if (!accepts.json && !accepts.sse) {
-      return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId });
-    }
-    const read = await readJsonBody(request, rctx?.parsedBody, this.settings.maxBodyBytes);
-    if (!read.ok) {
-      return read.status === 413
-        ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId })
-        : this.#bare(400, ErrorCode.ParseError, read.message, nullId);
-    }
-    const body = read.value;
     const sid = request.headers.get('mcp-session-id');
     if (Array.isArray(body)) return this.#batch(body, sid, request, rctx, accepts, nullId);
     const c = classify(body);

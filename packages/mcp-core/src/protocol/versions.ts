@@ -2,6 +2,12 @@
  * Protocol revisions this core serves, and legacy version negotiation (LC-03, TRAP-18).
  */
 
+/** Stateless revisions (no handshake; each request carries its version in `_meta`), newest first. */
+export const MODERN_VERSIONS = ['2026-07-28'] as const;
+
+/** A stateless revision string. */
+export type ModernVersion = (typeof MODERN_VERSIONS)[number];
+
 /** Legacy (handshake) revisions, newest first. */
 export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
 
@@ -15,6 +21,19 @@ export const LATEST_LEGACY_VERSION: LegacyVersion = '2025-11-25';
 export const DEFAULT_NEGOTIATED_VERSION: LegacyVersion = '2025-03-26';
 
 const LEGACY_SET: ReadonlySet<string> = new Set(LEGACY_VERSIONS);
+const MODERN_SET: ReadonlySet<string> = new Set(MODERN_VERSIONS);
+
+/** Every revision served at the endpoint, newest first (`server/discover` and -32022 `data.supported`, DUAL-05). */
+export const SUPPORTED_VERSIONS: readonly string[] = [...MODERN_VERSIONS, ...LEGACY_VERSIONS];
+
+/**
+ * Whether a version string names a stateless revision this core serves.
+ * @param v A version string.
+ * @returns True when served statelessly.
+ */
+export function isModernVersion(v: string): v is ModernVersion {
+  return MODERN_SET.has(v);
+}
 
 /**
  * Whether a version string names a legacy revision this core serves.

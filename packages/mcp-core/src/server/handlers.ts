@@ -16,6 +16,8 @@ import { atLeast } from '../protocol/versions';
 import { validateWithSchema } from '../schema/index';
 import type { SchemaIssue } from '../schema/index';
 import type { Call } from './call';
+import { isInputRequired, withInput } from './mrtr';
+import type { InputRequired } from './mrtr';
 import type { Registry } from './registry';
 import type { CallToolResult, ReadResourceResult } from './types';
 
@@ -50,7 +52,7 @@ function invalidArguments(name: string, issues: SchemaIssue[], version: string, 
   return result;
 }
 
-async function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<CallToolResult> {
+async function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<CallToolResult | InputRequired> {
   const p = parseParams(CallToolParams, params);
   const tool = registry.tools.get(p.name);
   if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${p.name}"`, { name: p.name });
@@ -61,9 +63,10 @@ async function callTool(registry: Registry, params: Record<string, unknown> | un
     if (!r.ok) return invalidArguments(p.name, r.issues, call.version, tool.output !== undefined);
     args = r.value;
   }
-  let result: CallToolResult;
+  let result: CallToolResult | InputRequired;
   try {
-    result = await tool.handler(args, call.ctx);
+    result = await withInput(call.ctx, () => tool.handler(args, call.ctx));
+    if (isInputRequired(result)) return result;
   } catch (error) {
     if (isMcpError(error)) throw error;
     // An execution failure is a result the model can read, not a protocol error (TOOL-05).
@@ -100,16 +103,23 @@ function listResources(registry: Registry, params: Record<string, unknown> | und
   })();
 }
 
-async function readResource(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<ReadResourceResult> {
+async function readResource(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<ReadResourceResult | InputRequired> {
   const { uri } = parseParams(UriParams, params);
   const fixed = registry.resources.get(uri);
-  if (fixed !== undefined) return fixed.handler(uri, call.ctx);
+  if (fixed !== undefined) {
+    call.cache = fixed.cache;
+    return withInput(call.ctx, () => fixed.handler(uri, call.ctx));
+  }
   for (const t of registry.templates.values()) {
     const vars = t.template.match(uri);
-    if (vars !== undefined) return t.handler(uri, vars, call.ctx);
+    if (vars !== undefined) {
+      call.cache = t.config.cache;
+      return withInput(call.ctx, () => t.handler(uri, vars, call.ctx));
+    }
   }
-  // ERR-02: legacy resource-not-found code with the uri.
-  throw new McpError(ErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
+  // ERR-02: -32002 with the uri up to 2025-11-25; 2026-07-28 uses -32602 and never an empty contents (RES-02).
+  const code = call.version >= '2026-07-28' ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound;
+  throw new McpError(code, `Resource not found: ${uri}`, { uri });
 }
 
 async function getPrompt(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<unknown> {
@@ -121,7 +131,7 @@ async function getPrompt(registry: Registry, params: Record<string, unknown> | u
   if (missing.length > 0) {
     throw new McpError(ErrorCode.InvalidParams, `Prompt "${p.name}" is missing required argument${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { missing });
   }
-  return prompt.handler(args, call.ctx);
+  return withInput(call.ctx, () => prompt.handler(args, call.ctx));
 }
 
 async function complete(registry: Registry, params: Record<string, unknown> | undefined): Promise<unknown> {

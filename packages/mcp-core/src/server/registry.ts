@@ -5,9 +5,12 @@
 import { RawJson } from '../jsonrpc/serialize';
 import { toJsonSchema } from '../schema/index';
 import { UriTemplate } from '../uri-template/index';
+import { headerParamsOf, withHeaderParams } from '../http/mirror-headers';
+import type { HeaderParam } from '../http/mirror-headers';
 import { encodeCursor, decodeCursor } from './pagination';
 import type {
   AnySchema,
+  CacheHint,
   PromptConfig,
   PromptHandler,
   ResourceConfig,
@@ -25,12 +28,15 @@ export interface ToolEntry {
   readonly input: AnySchema | undefined;
   readonly output: AnySchema | undefined;
   readonly handler: ToolHandler<any>;
+  /** Arguments mirrored in `Mcp-Param-*` headers (HDR-06); undefined when none. */
+  readonly headerParams: readonly HeaderParam[] | undefined;
 }
 /** A registered fixed resource. */
 export interface ResourceEntry {
   readonly uri: string;
   readonly wire: Record<string, unknown>;
   readonly handler: ResourceHandler;
+  readonly cache: CacheHint | undefined;
 }
 /** A registered resource template. */
 export interface TemplateEntry {
@@ -76,7 +82,9 @@ const FIELD_SINCE: Readonly<Record<string, string>> = {
   icons: '2025-11-25',
   execution: '2025-11-25',
 };
-const TIERS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
+const TIERS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
+/** The stateless revision: its list results carry resultType, caching fields and serverInfo (JR-14, CACHE-01). */
+const MODERN_TIER = '2026-07-28';
 const tierOf = (version: string): string => TIERS.find((t) => version >= t) ?? '2024-11-05';
 
 const shapeFor = (item: Record<string, unknown>, tier: string, list: ListName): Record<string, unknown> => {
@@ -106,6 +114,12 @@ export class Registry {
    * @param pageSize Items per list page.
    * @param onChange Called after a registration changes.
    */
+  /**
+   * Fields every 2026-07-28 list page carries besides the items (resultType, ttlMs, cacheScope, _meta); CACHE-02:
+   * one cacheScope for all pages of a list.
+   */
+  modernPageFields: Record<string, unknown> = { resultType: 'complete' };
+
   constructor(
     private readonly pageSize: number,
     private readonly onChange: (kind: ListKind) => void,
@@ -121,17 +135,27 @@ export class Registry {
     if (raw !== undefined && !('~standard' in raw) && raw.type !== 'object') {
       throw new TypeError(`Tool "${name}": a raw JSON Schema inputSchema must have type "object" (TOOL-02)`);
     }
+    let inputSchema = config.inputSchema === undefined ? { type: 'object', properties: {} } : toJsonSchema(config.inputSchema, 'input');
+    if (config.headers !== undefined) inputSchema = withHeaderParams(name, inputSchema, config.headers);
+    const headerParams = headerParamsOf(name, inputSchema);
     const wire = defined({
       name,
       title: config.title,
       description: config.description,
-      inputSchema: config.inputSchema === undefined ? { type: 'object', properties: {} } : toJsonSchema(config.inputSchema, 'input'),
+      inputSchema,
       outputSchema: config.outputSchema === undefined ? undefined : toJsonSchema(config.outputSchema, 'output'),
       annotations: config.annotations,
       icons: config.icons,
       _meta: config._meta,
     });
-    const entry: ToolEntry = { name, wire, input: config.inputSchema, output: config.outputSchema, handler };
+    const entry: ToolEntry = {
+      name,
+      wire,
+      input: config.inputSchema,
+      output: config.outputSchema,
+      handler,
+      headerParams: headerParams.length > 0 ? headerParams : undefined,
+    };
     this.tools.set(name, entry);
     this.#changed('tools');
     return () => {
@@ -145,7 +169,8 @@ export class Registry {
   /** Adds a fixed resource; URIs are unique. */
   addResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): () => void {
     if (this.resources.has(uri)) throw new TypeError(`Resource "${uri}" is already registered`);
-    const entry: ResourceEntry = { uri, wire: defined({ uri, name, ...config }), handler };
+    const { cache, ...meta } = config;
+    const entry: ResourceEntry = { uri, wire: defined({ uri, name, ...meta }), handler, cache };
     this.resources.set(uri, entry);
     this.#changed('resources');
     return () => {
@@ -159,7 +184,7 @@ export class Registry {
   /** Adds a resource template; names are unique. */
   addTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): () => void {
     if (this.templates.has(name)) throw new TypeError(`Resource template "${name}" is already registered`);
-    const { complete: _c, list: _l, ...meta } = config;
+    const { complete: _c, list: _l, cache: _h, ...meta } = config;
     const entry: TemplateEntry = {
       name,
       template: new UriTemplate(uriTemplate),
@@ -226,6 +251,7 @@ export class Registry {
       const slice = items.slice(i * this.pageSize, (i + 1) * this.pageSize);
       const result: Record<string, unknown> = { [list]: slice };
       if (i + 1 < n) result.nextCursor = encodeCursor(i + 1);
+      if (tier === MODERN_TIER) Object.assign(result, this.modernPageFields);
       pages.push(new RawJson(JSON.stringify(result)));
     }
     return pages;

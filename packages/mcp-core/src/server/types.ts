@@ -3,6 +3,16 @@
  */
 import type { AuthInfo, MaybePromise } from '../types';
 import type { JsonRpcId } from '../jsonrpc/messages';
+import type { InputRequired } from './mrtr';
+
+/**
+ * How long and for whom a 2026-07-28 client may cache a result (CACHE-01): `ttlMs` (an integer >= 0) and
+ * `cacheScope` (`private`: only within the same authorization context).
+ */
+export interface CacheHint {
+  ttlMs?: number;
+  scope?: 'public' | 'private';
+}
 
 /** Log levels, lowest first (RFC 5424 names, LOG-01). */
 export type LoggingLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
@@ -132,6 +142,12 @@ export interface Root { uri: string; name?: string; _meta?: Record<string, unkno
 
 /** Options for a server-to-client request. */
 export interface ClientRequestOptions {
+  /**
+   * The key of this question in a 2026-07-28 input-required result (MRTR-02), under which the client's answer comes
+   * back. Default: the method's short name and a counter (`elicitation-1`, `sampling-1`, `roots-1`), stable as long
+   * as the handler asks in the same order on every run. Ignored on 2025 sessions.
+   */
+  key?: string;
   /** Give up after this many ms (default: the server's `clientRequestTimeoutMs`, 60 s). */
   timeoutMs?: number;
   /** Abort waiting (the handler's own signal always applies too). */
@@ -142,11 +158,14 @@ export interface ClientRequestOptions {
  * What every handler (tool, resource, prompt, completion) receives besides its arguments.
  */
 export interface HandlerContext {
-  /** Aborted when the client cancels the request (`notifications/cancelled`) or the session ends. */
+  /**
+   * Aborted when the client cancels the request: `notifications/cancelled` or the end of the session (2025), the
+   * client closing the response stream (2026-07-28, MH-05).
+   */
   readonly signal: AbortSignal;
   /** The JSON-RPC id of the request being served. */
   readonly requestId: JsonRpcId;
-  /** The session id (2025 Streamable HTTP sessions), if any. */
+  /** The session id (2025 sessions); undefined for stateless 2026-07-28 requests. */
   readonly sessionId: string | undefined;
   /** The protocol revision in use for this request. */
   readonly protocolVersion: string;
@@ -167,12 +186,24 @@ export interface HandlerContext {
    * Values that do not increase are dropped (PROG-01).
    */
   progress(progress: number, total?: number, message?: string): void;
-  /** Asks the user through the client (`elicitation/create`). Rejects when the client lacks the capability (S2C-01). */
+  /**
+   * Asks the user through the client (`elicitation/create`). On a 2025 session it is a server-to-client request;
+   * on a 2026-07-28 request the answer comes from the retry's `inputResponses`, and until it is there the call
+   * ends the handler run with an input-required result (MRTR): the handler runs again from the start on the retry,
+   * so do side effects after the questions. Rejects when the client lacks the capability (S2C-01; -32021 in 2026).
+   */
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult>;
-  /** Asks the client's model (`sampling/createMessage`). */
+  /** Asks the client's model (`sampling/createMessage`); the same two forms as {@link HandlerContext.elicit}. */
   sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult>;
-  /** Asks the client for its roots (`roots/list`). */
+  /** Asks the client for its roots (`roots/list`); the same two forms as {@link HandlerContext.elicit}. */
   listRoots(options?: ClientRequestOptions): Promise<{ roots: Root[] }>;
+  /**
+   * The client's answers to the questions of the previous rounds, by key (MRTR-04), when the handler returned
+   * {@link inputRequired}; undefined on a first run. Unknown keys are the client's business and may be ignored.
+   */
+  readonly inputResponses: Readonly<Record<string, unknown>> | undefined;
+  /** The `state` the previous round's {@link inputRequired} carried, verified (MRTR-05); undefined on a first run. */
+  readonly requestState: unknown;
   /**
    * Ends the HTTP response stream now while the request goes on (SSE polling, RSM-06, 2025-11-25 clients only):
    * the client reconnects after `retryMs` with `Last-Event-ID` and gets the rest. A no-op for other clients.
@@ -192,13 +223,21 @@ export interface ToolConfig<In extends AnySchema | undefined = AnySchema | undef
   annotations?: ToolAnnotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /**
+   * Arguments mirrored in HTTP headers (2026-07-28, HDR-06): property path (`region`, `location.region`) to header
+   * name (`Region` → `Mcp-Param-Region`). Sets `x-mcp-header` in the published input schema; a schema can also
+   * carry `x-mcp-header` itself. Only string, integer and boolean properties qualify (HDR-07).
+   */
+  headers?: Record<string, string>;
 }
 
 /** A tool handler: arguments (validated) and the context. */
-export type ToolHandler<In> = (args: In, ctx: HandlerContext) => MaybePromise<CallToolResult>;
+export type ToolHandler<In> = (args: In, ctx: HandlerContext) => MaybePromise<CallToolResult | InputRequired>;
 
 /** A resource definition. */
 export interface ResourceConfig {
+  /** Caching hint for 2026-07-28 `resources/read` results; default: the server's `cache`. */
+  cache?: CacheHint;
   title?: string;
   description?: string;
   mimeType?: string;
@@ -212,7 +251,7 @@ export interface ResourceConfig {
 export interface ReadResourceResult { contents: ResourceContents[]; _meta?: Record<string, unknown> }
 
 /** Reads a fixed resource. */
-export type ResourceHandler = (uri: string, ctx: HandlerContext) => MaybePromise<ReadResourceResult>;
+export type ResourceHandler = (uri: string, ctx: HandlerContext) => MaybePromise<ReadResourceResult | InputRequired>;
 
 /** Completes a value: returns candidates for what the user typed so far. */
 export type Completer = (value: string, context: { arguments: Record<string, string> }) => MaybePromise<string[]>;
@@ -226,7 +265,11 @@ export interface ResourceTemplateConfig extends ResourceConfig {
 }
 
 /** Reads a templated resource: the URI and the matched variables. */
-export type ResourceTemplateHandler = (uri: string, variables: Record<string, string | string[]>, ctx: HandlerContext) => MaybePromise<ReadResourceResult>;
+export type ResourceTemplateHandler = (
+  uri: string,
+  variables: Record<string, string | string[]>,
+  ctx: HandlerContext,
+) => MaybePromise<ReadResourceResult | InputRequired>;
 
 /** One prompt argument. */
 export interface PromptArgument {
@@ -254,7 +297,7 @@ export interface PromptMessage { role: 'user' | 'assistant'; content: ContentBlo
 export interface GetPromptResult { description?: string; messages: PromptMessage[]; _meta?: Record<string, unknown> }
 
 /** Renders a prompt from its (string) arguments. */
-export type PromptHandler = (args: Record<string, string>, ctx: HandlerContext) => MaybePromise<GetPromptResult>;
+export type PromptHandler = (args: Record<string, string>, ctx: HandlerContext) => MaybePromise<GetPromptResult | InputRequired>;
 
 /** What `tool()`, `resource()`, `prompt()` return: remove the registration at run time (sends `list_changed`). */
 export interface Registration {

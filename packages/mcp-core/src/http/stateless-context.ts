@@ -1,0 +1,168 @@
+/**
+ * The handler context of one stateless (2026-07-28) request: everything comes from the request itself (M-03).
+ * Logs only when the request set a level (LOG-02), progress on the request's own stream (PROG-02), and questions
+ * for the client as MRTR input requests, never as server-to-client requests (M-07, S2C-04).
+ */
+import type { Envelope } from '../protocol/envelope';
+import { LEVELS } from '../protocol/params';
+import type { JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
+import { messageText } from '../jsonrpc/serialize';
+import { InputPending, missingCapability, missingCapabilityError, validAnswer } from '../server/mrtr';
+import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
+import type {
+  ClientRequestOptions,
+  CreateMessageParams,
+  CreateMessageResult,
+  ElicitParams,
+  ElicitResult,
+  HandlerContext,
+  Logger,
+  LoggingLevel,
+  Root,
+} from '../server/types';
+import type { AuthInfo, RequestContext } from '../types';
+import type { StatelessExchange } from './stateless-exchange';
+
+const SHORT: Readonly<Record<InputRequest['method'], string>> = {
+  'elicitation/create': 'elicitation',
+  'sampling/createMessage': 'sampling',
+  'roots/list': 'roots',
+};
+
+/** One stateless request's context. */
+export class StatelessContext implements HandlerContext, InputHost {
+  /** InputHost: questions become an input-required result. */
+  readonly stateless = true;
+  readonly #ac = new AbortController();
+  #log: Logger | undefined;
+  #lastProgress = -Infinity;
+  #asks: Record<string, InputRequest> | undefined;
+  #counters: Record<string, number> = {};
+  #answers: InputResponses | undefined;
+  #state: unknown;
+
+  /**
+   * @param request The request.
+   * @param envelope Its validated `_meta` envelope.
+   * @param exchange Its answer channel.
+   * @param rctx The adapter's context.
+   */
+  constructor(
+    private readonly request: JsonRpcRequest,
+    private readonly envelope: Envelope,
+    readonly exchange: StatelessExchange,
+    private readonly rctx: RequestContext | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.#ac.signal;
+  }
+  /** Whether the request was cancelled (the client went away). */
+  get cancelled(): boolean {
+    return this.#ac.signal.aborted;
+  }
+  /** Aborts the handler's signal. */
+  cancel(reason: string): void {
+    this.#ac.abort(reason);
+  }
+  get requestId(): JsonRpcId {
+    return this.request.id;
+  }
+  get sessionId(): undefined {
+    return undefined;
+  }
+  get protocolVersion(): string {
+    return this.envelope.protocolVersion;
+  }
+  get clientCapabilities(): Readonly<Record<string, unknown>> {
+    return this.envelope.clientCapabilities;
+  }
+  get clientInfo(): Readonly<{ name: string; version: string }> | undefined {
+    return this.envelope.clientInfo;
+  }
+  get authInfo(): AuthInfo | undefined {
+    return this.rctx?.authInfo;
+  }
+  get remoteAddress(): string | undefined {
+    return this.rctx?.remoteAddress;
+  }
+  get meta(): Readonly<Record<string, unknown>> | undefined {
+    return this.request.params?._meta as Record<string, unknown> | undefined;
+  }
+  get inputResponses(): InputResponses | undefined {
+    return this.#answers;
+  }
+  get requestState(): unknown {
+    return this.#state;
+  }
+
+  get log(): Logger {
+    if (this.#log !== undefined) return this.#log;
+    const threshold = this.envelope.logLevel === undefined ? -1 : LEVELS.indexOf(this.envelope.logLevel);
+    const log = (level: LoggingLevel, data: unknown, logger?: string) => {
+      // LOG-02: nothing unless the request asked for a level, and only at or above it.
+      if (threshold < 0 || LEVELS.indexOf(level) < threshold || this.cancelled || !this.exchange.open) return;
+      this.exchange.related(messageText('notifications/message', logger === undefined ? { level, data } : { level, logger, data }));
+    };
+    const l = { log } as Record<string, unknown>;
+    for (const level of LEVELS) l[level] = (data: unknown, logger?: string) => log(level, data, logger);
+    return (this.#log = l as unknown as Logger);
+  }
+
+  progress(progress: number, total?: number, message?: string): void {
+    const token = this.meta?.progressToken;
+    if ((typeof token !== 'string' && typeof token !== 'number') || this.cancelled || !this.exchange.open) return;
+    if (!(progress > this.#lastProgress)) return; // PROG-01: strictly increasing
+    this.#lastProgress = progress;
+    const params: Record<string, unknown> = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    this.exchange.related(messageText('notifications/progress', params));
+  }
+
+  elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
+    return this.#input({ method: 'elicitation/create', params }, options) as Promise<ElicitResult>;
+  }
+
+  sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult> {
+    return this.#input({ method: 'sampling/createMessage', params }, options) as Promise<CreateMessageResult>;
+  }
+
+  listRoots(options?: ClientRequestOptions): Promise<{ roots: Root[] }> {
+    return this.#input({ method: 'roots/list' }, options) as Promise<{ roots: Root[] }>;
+  }
+
+  /** Stateless streams are not resumable: there is nothing to close early. */
+  closeStream(): void {}
+
+  /** InputHost: the questions still unanswered, once. */
+  takeAsks(): Record<string, InputRequest> | undefined {
+    const asks = this.#asks;
+    this.#asks = undefined;
+    return asks;
+  }
+
+  /** InputHost: the answers and state the retry brought (verified by the transport). */
+  setInput(answers: InputResponses, state: unknown): void {
+    this.#answers = answers;
+    this.#state = state;
+  }
+
+  /** InputHost: a stateless request never asks directly. */
+  ask(): Promise<unknown> {
+    return Promise.reject(new InputPending());
+  }
+
+  /** The answer from the retry, or the question recorded and the run stopped (MRTR-04, MRTR-06). */
+  #input(request: InputRequest, options: ClientRequestOptions | undefined): Promise<unknown> {
+    const short = SHORT[request.method];
+    const key = options?.key ?? `${short}-${(this.#counters[short] = (this.#counters[short] ?? 0) + 1)}`;
+    const answer = this.#answers?.[key];
+    if (answer !== undefined && validAnswer(request.method, answer)) return Promise.resolve(answer);
+    // MRTR-03, M-04: never ask what the client did not declare.
+    const missing = missingCapability(request, this.envelope.clientCapabilities);
+    if (missing !== undefined) return Promise.reject(missingCapabilityError(request, missing));
+    (this.#asks ??= {})[key] = request;
+    return Promise.reject(new InputPending());
+  }
+}

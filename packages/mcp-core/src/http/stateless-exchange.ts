@@ -1,0 +1,107 @@
+/**
+ * The response of one stateless (2026-07-28) request: plain JSON unless the handler emits a related message
+ * (progress, a log line) first, then an SSE stream that ends with the response (MH-03). The stream is not
+ * resumable; the client closing it cancels the request (MH-05).
+ */
+import { createSseStream, encodeSseEvent, SSE_HEADERS } from '../sse/index';
+import type { SseStream } from '../sse/index';
+import type { Channel } from './exchange';
+import { jsonResponse } from './responses';
+
+/** Stream settings. */
+export interface StatelessStreamSettings {
+  readonly keepAliveMs: number;
+  readonly maxBufferedBytes: number;
+}
+
+/** One stateless request's answer channel. */
+export class StatelessExchange implements Channel {
+  /** Resolves with the HTTP response once its shape is decided. */
+  readonly response: Promise<Response>;
+  #resolve!: (r: Response) => void;
+  #state: 'pending' | 'sse' | 'done' = 'pending';
+  #sse: SseStream | undefined;
+
+  /**
+   * @param settings Keep-alive and buffer cap.
+   * @param sseAllowed The client accepts text/event-stream.
+   * @param jsonAllowed The client accepts application/json.
+   * @param onDisconnect Called when the client closes the stream before the response (MH-05).
+   */
+  constructor(
+    private readonly settings: StatelessStreamSettings,
+    private readonly sseAllowed: boolean,
+    private readonly jsonAllowed: boolean,
+    private readonly onDisconnect: () => void,
+  ) {
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /** Whether messages for the request can still go out. */
+  get open(): boolean {
+    return this.#state !== 'done';
+  }
+
+  /** Whether the answer is a stream. */
+  get streaming(): boolean {
+    return this.#state === 'sse';
+  }
+
+  /**
+   * Sends a notification about the request before its response. Progress and logs need a stream: a client that
+   * accepts only JSON does not get them (there is no other stream to send them on).
+   * @param text Serialised notification.
+   * @returns Whether it went out.
+   */
+  related(text: string): boolean {
+    if (this.#state === 'pending' && !this.upgrade()) return false;
+    if (this.#state !== 'sse') return false;
+    return this.#sse!.send(encodeSseEvent({ data: text }));
+  }
+
+  /**
+   * Commits to SSE (MH-03, MH-04).
+   * @returns false when the client does not accept SSE or the answer already went out.
+   */
+  upgrade(): boolean {
+    if (this.#state === 'sse') return true;
+    if (this.#state !== 'pending' || !this.sseAllowed) return false;
+    const sse = createSseStream({
+      keepAliveMs: this.settings.keepAliveMs,
+      maxBufferedBytes: this.settings.maxBufferedBytes,
+      onClose: (reason) => {
+        if (reason !== 'close' && this.#state !== 'done') {
+          this.#state = 'done';
+          this.onDisconnect();
+        }
+      },
+    });
+    this.#sse = sse;
+    this.#state = 'sse';
+    this.#resolve(new Response(sse.body, { status: 200, headers: SSE_HEADERS }));
+    return true;
+  }
+
+  /** Not resumable: there is no connection to end apart from the stream itself. */
+  closeConnection(): void {}
+
+  /**
+   * Delivers the response: JSON with `status` when nothing streamed yet (TRAP-09), else the last SSE event.
+   * @param text Serialised response, or undefined when nothing is owed (the client went away).
+   * @param status HTTP status for a JSON answer.
+   */
+  reply(text: string | undefined, status = 200): void {
+    if (this.#state === 'done') return;
+    if (text !== undefined && this.#state === 'pending' && !this.jsonAllowed) this.upgrade();
+    if (this.#state === 'sse') {
+      this.#state = 'done';
+      if (text !== undefined) this.#sse!.send(encodeSseEvent({ data: text }));
+      this.#sse!.close();
+      return;
+    }
+    this.#state = 'done';
+    this.#resolve(text === undefined ? new Response(null, { status: 204 }) : jsonResponse(text, status));
+  }
+}

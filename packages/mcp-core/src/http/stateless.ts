@@ -1,0 +1,308 @@
+/**
+ * The stateless 2026-07-28 path (checklist §6–7): every POST stands alone, carries its version and capabilities in
+ * `_meta`, mirrors key fields in headers, and never touches a session. Every error status is decided before the
+ * first SSE byte (TRAP-09).
+ */
+import { McpError, isMcpError } from '../errors';
+import { ErrorCode } from '../jsonrpc/codes';
+import { classify } from '../jsonrpc/messages';
+import type { JsonRpcErrorObject, JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
+import { RawJson, errorText, resultText } from '../jsonrpc/serialize';
+import type { RequestStateCodec, StateBinding } from '../mrtr/request-state';
+import { META_PROTOCOL_VERSION, META_SERVER_INFO, readEnvelope } from '../protocol/envelope';
+import type { Envelope } from '../protocol/envelope';
+import { SUPPORTED_VERSIONS, isModernVersion } from '../protocol/versions';
+import type { Call } from '../server/call';
+import { METHODS } from '../server/handlers';
+import type { MethodHandler } from '../server/handlers';
+import { isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
+import type { InputRequired } from '../server/mrtr';
+import type { Registry } from '../server/registry';
+import type { CacheHint } from '../server/types';
+import type { RequestContext } from '../types';
+import type { ListenHub, SubscriptionFilter } from './listen';
+import type { Accepts } from './media';
+import { checkMirrorHeaders } from './mirror-headers';
+import { acceptedResponse, errorResponse } from './responses';
+import { StatelessContext } from './stateless-context';
+import { StatelessExchange } from './stateless-exchange';
+
+/** Resolved settings of the stateless path. */
+export interface StatelessSettings {
+  readonly keepAliveMs: number;
+  readonly maxBufferedBytes: number;
+  /** `serverInfo` for result `_meta` (M-06). */
+  readonly serverInfo: Record<string, unknown>;
+  readonly instructions: string | undefined;
+  /** Server capabilities for `server/discover`. */
+  readonly capabilities: Record<string, unknown>;
+  /** Caching hint for cacheable results without their own (CACHE-01). */
+  readonly cache: Required<CacheHint>;
+  readonly requestState: RequestStateCodec;
+  readonly listen: ListenHub;
+  readonly onError: (error: unknown) => void;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Methods removed in 2026-07-28 or never part of it: unknown methods there (M-09, MH-07). */
+const NOT_STATELESS: ReadonlySet<string> = new Set(['ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+
+/** Methods whose retry may carry `inputResponses` and `requestState`, and what names them (MRTR-01). */
+const MRTR_NAME: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+
+/** The HTTP status of a JSON-RPC error on the stateless path (MH-08). */
+const statusOf = (code: number): number =>
+  code === ErrorCode.MethodNotFound
+    ? 404
+    : code === ErrorCode.HeaderMismatch || code === ErrorCode.MissingRequiredClientCapability || code === ErrorCode.UnsupportedProtocolVersion
+      ? 400
+      : code === ErrorCode.InvalidRequest || code === ErrorCode.ParseError
+        ? 400
+        : 200;
+
+const error = (status: number, code: number, message: string, id?: JsonRpcId, data?: unknown): Response =>
+  errorResponse(status, code, message, { id, data, nullId: false });
+
+/**
+ * Whether a POST belongs to the stateless path (DUAL-02, DUAL-03 step 5): its `_meta` names a version, or its
+ * MCP-Protocol-Version header names a version that is not a legacy one. `initialize` without `_meta` always opens a
+ * legacy session (TRAP-07).
+ * @param body The parsed body.
+ * @param header The MCP-Protocol-Version header.
+ * @param legacy Whether a version is a legacy one.
+ * @returns True for the stateless path.
+ */
+export function isStatelessRequest(body: unknown, header: string | null, legacy: (v: string) => boolean): boolean {
+  if (!isObject(body)) return header !== null && isModernVersion(header.trim());
+  const params = body.params;
+  if (isObject(params) && isObject(params._meta) && params._meta[META_PROTOCOL_VERSION] !== undefined) return true;
+  if (header === null || body.method === 'initialize') return false;
+  const v = header.trim();
+  return isModernVersion(v) || !legacy(v);
+}
+
+/** The stateless transport over the shared registry. */
+export class StatelessHttp {
+  /** Requests being handled. */
+  inflight = 0;
+  readonly #discover: RawJson;
+  readonly #serverMeta: Record<string, unknown>;
+
+  /**
+   * @param registry Tools, resources, prompts (shared with the sessions, never their state).
+   * @param settings Resolved options.
+   */
+  constructor(
+    private readonly registry: Registry,
+    private readonly settings: StatelessSettings,
+  ) {
+    this.#serverMeta = { [META_SERVER_INFO]: settings.serverInfo };
+    const discover: Record<string, unknown> = {
+      resultType: 'complete',
+      supportedVersions: SUPPORTED_VERSIONS,
+      capabilities: settings.capabilities,
+    };
+    if (settings.instructions !== undefined) discover.instructions = settings.instructions;
+    discover.ttlMs = settings.cache.ttlMs;
+    discover.cacheScope = settings.cache.scope;
+    discover._meta = this.#serverMeta;
+    this.#discover = new RawJson(JSON.stringify(discover));
+  }
+
+  /**
+   * One POST of the stateless path, its body already parsed.
+   * @param body The JSON body.
+   * @param request The HTTP request.
+   * @param rctx The adapter's context.
+   * @param accepts What the client accepts.
+   * @returns The response.
+   */
+  post(body: unknown, request: Request, rctx: RequestContext | undefined, accepts: Accepts): Promise<Response> | Response {
+    if (Array.isArray(body)) return error(400, ErrorCode.InvalidRequest, 'Batches are not part of protocol 2026-07-28; send one message per POST (JR-10)');
+    const c = classify(body);
+    if (c.kind === 'invalid') return error(400, c.code, c.reason, c.id);
+    if (c.kind === 'response') {
+      return error(400, ErrorCode.InvalidRequest, 'Clients must not send JSON-RPC responses in protocol 2026-07-28 (MH-02, JR-12)');
+    }
+    const message = c.message;
+    const id = c.kind === 'request' ? c.message.id : undefined;
+    const header = request.headers.get('mcp-protocol-version')?.trim();
+    const meta = message.params?._meta;
+    const version = isObject(meta) ? meta[META_PROTOCOL_VERSION] : undefined;
+    // M-01, HDR-01, HDR-02, M-05: the version first, so that a client learns what is served.
+    if (typeof version !== 'string') {
+      if (header !== undefined && !isModernVersion(header)) return this.#unsupported(header, id);
+      return error(400, ErrorCode.InvalidParams, `Missing params._meta["${META_PROTOCOL_VERSION}"]: every 2026-07-28 request carries its protocol version (M-01)`, id);
+    }
+    if (header === undefined) {
+      return error(400, ErrorCode.HeaderMismatch, `Missing MCP-Protocol-Version header; it must equal _meta["${META_PROTOCOL_VERSION}"] "${version}" (HDR-02)`, id);
+    }
+    if (header !== version) {
+      return error(400, ErrorCode.HeaderMismatch, `MCP-Protocol-Version header "${header}" does not match _meta["${META_PROTOCOL_VERSION}"] "${version}" (HDR-01)`, id);
+    }
+    if (!isModernVersion(version)) return this.#unsupported(version, id);
+    const envelope = readEnvelope(meta as Record<string, unknown>, version);
+    if (typeof envelope === 'string') return error(400, ErrorCode.InvalidParams, `Invalid request envelope: ${envelope} (M-01)`, id);
+    // MH-02: notifications are accepted and dropped; the core defines none a client sends over HTTP (JR-05).
+    if (c.kind === 'notification') return acceptedResponse();
+    const req = c.message;
+    const mismatch = checkMirrorHeaders(request.headers, req.method, req.params, (name) => this.registry.tools.get(name)?.headerParams);
+    if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
+    if (req.method === 'server/discover') return this.#json(resultText(req.id, this.#discover));
+    if (req.method === 'subscriptions/listen') return this.#listen(req, accepts, rctx);
+    const handler = NOT_STATELESS.has(req.method) || !Object.hasOwn(METHODS, req.method) ? undefined : METHODS[req.method];
+    if (handler === undefined) {
+      const removed = NOT_STATELESS.has(req.method) || req.method === 'initialize';
+      return error(404, ErrorCode.MethodNotFound, `Method not found: ${req.method}${removed ? ' (removed in protocol 2026-07-28, M-09)' : ''}`, req.id);
+    }
+    return this.#run(req, handler, envelope, accepts, rctx);
+  }
+
+  #unsupported(requested: string, id: JsonRpcId | undefined): Response {
+    return error(400, ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version "${requested}" (M-05); supported: ${SUPPORTED_VERSIONS.join(', ')}`, id, {
+      supported: SUPPORTED_VERSIONS,
+      requested,
+    });
+  }
+
+  #json(text: string, status = 200): Response {
+    return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+  }
+
+  #listen(req: JsonRpcRequest, accepts: Accepts, rctx: RequestContext | undefined): Response {
+    const filter = req.params?.notifications;
+    if (!isObject(filter)) return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
+    for (const k of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
+      if (filter[k] !== undefined && typeof filter[k] !== 'boolean') {
+        return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: `params.notifications.${k} must be a boolean` }));
+      }
+    }
+    const subs = filter.resourceSubscriptions;
+    if (subs !== undefined && (!Array.isArray(subs) || !subs.every((s) => typeof s === 'string'))) {
+      return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.resourceSubscriptions must be an array of URI strings' }));
+    }
+    // SUB-02: the answer is a stream, so the client must take one.
+    if (!accepts.sse) return error(406, ErrorCode.InvalidRequest, 'subscriptions/listen answers with an event stream: Accept must list text/event-stream', req.id);
+    const hub = this.settings.listen;
+    if (hub.full) {
+      return errorResponse(503, ErrorCode.InternalError, 'Too many open subscriptions/listen streams on this server; retry later', {
+        id: req.id,
+        nullId: false,
+        headers: { 'retry-after': '5' },
+      });
+    }
+    return hub.open(req.id, filter as SubscriptionFilter, rctx?.signal);
+  }
+
+  #run(req: JsonRpcRequest, handler: MethodHandler, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined): Promise<Response> {
+    let ctx: StatelessContext;
+    const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
+    ctx = new StatelessContext(req, envelope, exchange, rctx);
+    // MH-05: the client going away cancels the request.
+    const signal = rctx?.signal;
+    const onAbort = () => {
+      ctx.cancel('The client disconnected');
+      exchange.reply(undefined);
+    };
+    if (signal !== undefined) {
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+    this.inflight++;
+    let cache: CacheHint | undefined;
+    const call: Call & { cache?: CacheHint } = {
+      ctx,
+      version: envelope.protocolVersion,
+      session: undefined,
+      set cache(hint: CacheHint | undefined) {
+        cache = hint;
+      },
+    } as Call & { cache?: CacheHint };
+    const finish = (text: string | undefined, status = 200) => {
+      this.inflight--;
+      signal?.removeEventListener('abort', onAbort);
+      exchange.reply(ctx.cancelled ? undefined : text, status);
+    };
+    void (async () => {
+      try {
+        const nameKey = MRTR_NAME[req.method];
+        let binding: StateBinding | undefined;
+        if (nameKey !== undefined) {
+          binding = { method: req.method, name: String(req.params?.[nameKey] ?? ''), principal: rctx?.authInfo?.subject };
+          await this.#restoreInput(req, ctx, binding);
+        }
+        const result = await handler(this.registry, req.params, call);
+        let text: string;
+        if (isInputRequired(result)) text = resultText(req.id, await this.#inputRequired(result, ctx, binding!));
+        else if (result instanceof RawJson) text = resultText(req.id, result);
+        else text = resultText(req.id, this.#complete(result as Record<string, unknown>, req.method === 'resources/read' || req.method === 'resources/list' ? (cache ?? this.settings.cache) : undefined));
+        finish(text);
+      } catch (e) {
+        const err = this.#errorObject(e);
+        finish(errorText(req.id, err), statusOf(err.code));
+      }
+    })();
+    return exchange.response;
+  }
+
+  /** MRTR-04, MRTR-05: verifies the echoed state and hands the answers to the handler's context. */
+  async #restoreInput(req: JsonRpcRequest, ctx: StatelessContext, binding: StateBinding): Promise<void> {
+    const params = req.params ?? {};
+    const responses = params.inputResponses;
+    const sealed = params.requestState;
+    if (responses === undefined && sealed === undefined) return;
+    if (responses !== undefined && !isObject(responses)) {
+      throw new McpError(ErrorCode.InvalidParams, 'params.inputResponses must be an object of answers by key (MRTR-04)');
+    }
+    let answers: Record<string, unknown> = {};
+    let state: unknown;
+    if (sealed !== undefined) {
+      const payload = await this.settings.requestState.open(sealed, binding);
+      answers = { ...payload.answers };
+      state = payload.user;
+    }
+    if (responses !== undefined) Object.assign(answers, responses);
+    ctx.setInput(answers, state);
+  }
+
+  /** The wire form of an input-required answer (MRTR-01..03, MRTR-07: no caching fields). */
+  async #inputRequired(ir: InputRequired, ctx: StatelessContext, binding: StateBinding): Promise<Record<string, unknown>> {
+    const caps = ctx.clientCapabilities;
+    const inputRequests: Record<string, unknown> = {};
+    let n = 0;
+    for (const [key, request] of Object.entries(ir.requests)) {
+      const missing = missingCapability(request, caps);
+      if (missing !== undefined) throw missingCapabilityError(request, missing);
+      inputRequests[key] = request.params === undefined ? { method: request.method } : { method: request.method, params: request.params };
+      n++;
+    }
+    const result: Record<string, unknown> = { resultType: 'input_required' };
+    if (n > 0) result.inputRequests = inputRequests;
+    // Always sealed: it carries earlier answers (a retry brings only the latest round's) and the handler's state,
+    // bound to this request and principal, with an expiry (MRTR-05).
+    const answers = ctx.inputResponses;
+    const carry = answers !== undefined && Object.keys(answers).length > 0;
+    result.requestState = await this.settings.requestState.seal({ user: ir.state, answers: carry ? { ...answers } : undefined }, binding);
+    result._meta = this.#serverMeta;
+    return result;
+  }
+
+  /** JR-14, M-06, CACHE-01: resultType, serverInfo, and caching fields on cacheable results. */
+  #complete(result: Record<string, unknown>, cache: CacheHint | undefined): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...result, resultType: typeof result.resultType === 'string' ? result.resultType : 'complete' };
+    if (cache !== undefined) {
+      out.ttlMs = cache.ttlMs ?? this.settings.cache.ttlMs;
+      out.cacheScope = cache.scope ?? this.settings.cache.scope;
+    }
+    const meta = result._meta;
+    out._meta = isObject(meta) ? { ...meta, ...this.#serverMeta } : this.#serverMeta;
+    return out;
+  }
+
+  #errorObject(e: unknown): JsonRpcErrorObject {
+    if (isMcpError(e)) return e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data };
+    this.settings.onError(e);
+    return { code: ErrorCode.InternalError, message: 'Internal error' };
+  }
+}
