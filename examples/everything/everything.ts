@@ -1,10 +1,11 @@
 /**
  * The "everything" server: every tool, resource and prompt the official MCP conformance suite expects
- * (../../../shared/conformance/README.md §3.1), written with the public API as a user would.
+ * (../../../shared/conformance/README.md §3.1 for 2025 sessions, §3.2 for the stateless 2026-07-28 wire), written
+ * with the public API as a user would.
  * Other examples (one per runtime) reuse `createEverything()`.
  */
-import { createMcp } from '@x/mcp-core';
-import type { Mcp, McpOptions } from '@x/mcp-core';
+import { createMcp, inputRequired } from '@x/mcp-core';
+import type { CallToolResult, CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, HandlerContext, Mcp, McpOptions } from '@x/mcp-core';
 import * as v from 'valibot';
 
 /** A 1×1 transparent PNG. */
@@ -42,6 +43,46 @@ const sleep = (ms: number, signal?: AbortSignal) =>
       reject(signal.reason);
     }, { once: true });
   });
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** A tool result with one text item. */
+const text = (t: string): CallToolResult => ({ content: [{ type: 'text', text: t }] });
+
+/** The text of a sampling answer. */
+const sampledText = (r: CreateMessageResult): string => {
+  const c = r.content as { type?: unknown; text?: unknown } | undefined;
+  return c?.type === 'text' && typeof c.text === 'string' ? c.text : JSON.stringify(r.content);
+};
+
+/** Whether an MRTR answer is an elicitation result (MRTR-06: anything else is asked again). */
+const isElicitResult = (x: unknown): x is ElicitResult =>
+  isObject(x) && (x.action === 'accept' || x.action === 'decline' || x.action === 'cancel') && (x.content === undefined || isObject(x.content));
+
+/** A form elicitation asking for one string field. */
+const askFor = (message: string, field: string, description: string): ElicitParams => ({
+  message,
+  requestedSchema: { type: 'object', properties: { [field]: { type: 'string', description } }, required: [field] },
+});
+
+const ASK_NAME = askFor('What is your name?', 'name', 'Your name');
+const ASK_CONFIRM: ElicitParams = {
+  message: 'Please confirm to continue',
+  requestedSchema: { type: 'object', properties: { ok: { type: 'boolean', description: 'Confirm' } }, required: ['ok'] },
+};
+const ASK_CAPITAL: CreateMessageParams = {
+  messages: [{ role: 'user', content: { type: 'text', text: 'What is the capital of France?' } }],
+  maxTokens: 100,
+};
+
+/** The accepted `name` of an elicitation answer, for a greeting. */
+const nameOf = (r: ElicitResult): string => (r.action === 'accept' && typeof r.content?.name === 'string' ? r.content.name : `(no name: ${r.action})`);
+
+/** Whether the client can answer a form elicitation (`elicitation: {}` means form only; MRTR-03). */
+const declaresFormElicitation = (caps: HandlerContext['clientCapabilities']): boolean => {
+  const e = caps.elicitation;
+  return isObject(e) && (e.form !== undefined || e.url === undefined);
+};
 
 /**
  * Builds the everything server.
@@ -250,6 +291,130 @@ export function createEverything(options: Partial<McpOptions> = {}): Mcp {
     return { content: [{ type: 'text', text: 'Reconnection test completed' }] };
   });
 
+  // ---- the 2026-07-28 (stateless) fixture, README §3.2 ------------------------------------------------------------
+  // Every tool also works on a 2025 session: ctx.elicit/sample/listRoots become server-to-client requests there, and
+  // a returned inputRequired() is asked by the server, which then runs the handler again with the answers.
+
+  // M-04: needs sampling. A 2026 request that did not declare it gets -32021 { requiredCapabilities: { sampling: {} } }.
+  mcp.tool('test_missing_capability', { description: 'Needs the client sampling capability (refused with -32021 when the request did not declare it)' }, async (_a, ctx) => {
+    const r = await ctx.sample(ASK_CAPITAL, { key: 'capital_question' });
+    return text(`LLM response: ${sampledText(r)}`);
+  });
+
+  // MH-03, M-07: only notifications about this request go on its stream (progress with a token, logs with a level);
+  // the question is an input-required result on 2026, never a server-to-client request.
+  mcp.tool('test_streaming_elicitation', { description: 'Streams progress and a log line, then asks the user to confirm' }, async (_a, ctx) => {
+    ctx.progress(0, 2, 'Preparing the question');
+    ctx.log.info('Asking the user to confirm');
+    const r = await ctx.elicit(ASK_CONFIRM, { key: 'confirmation' });
+    ctx.progress(2, 2, 'Answered');
+    return text(`Elicitation answered: action=${r.action}, content=${JSON.stringify(r.content ?? {})}`);
+  });
+
+  // LOG-02: on 2026 nothing goes out unless the request's _meta set io.modelcontextprotocol/logLevel.
+  mcp.tool('test_logging_tool', { description: 'Logs three messages (sent only when the request asked for a log level)' }, async (_a, ctx) => {
+    ctx.log.info('Logging tool started');
+    await sleep(20, ctx.signal);
+    ctx.log.info('Logging tool working');
+    await sleep(20, ctx.signal);
+    ctx.log.info('Logging tool finished');
+    return text('Logging tool completed');
+  });
+
+  // SUB-04: list_changed on the bus reaches the listen streams that asked for it (and 2025 sessions). Published
+  // rather than made by changing the lists: a list never varies as a side effect of a request (M-08).
+  mcp.tool('test_trigger_tool_change', { description: 'Announces notifications/tools/list_changed' }, async () => {
+    await mcp.publish({ type: 'tools/list_changed' });
+    return text('Announced tools/list_changed');
+  });
+
+  mcp.tool('test_trigger_prompt_change', { description: 'Announces notifications/prompts/list_changed' }, async () => {
+    await mcp.publish({ type: 'prompts/list_changed' });
+    return text('Announced prompts/list_changed');
+  });
+
+  // MRTR (SEP-2322, checklist §6.4): the first call answers input_required, the retry with inputResponses completes.
+  mcp.tool('test_input_required_result_elicitation', { description: 'Asks the user for their name (input key user_name), then greets them' }, async (_a, ctx) => {
+    const r = await ctx.elicit(ASK_NAME, { key: 'user_name' });
+    return text(`Hello, ${nameOf(r)}!`);
+  });
+
+  mcp.tool('test_input_required_result_sampling', { description: 'Asks the client model a question (input key capital_question)' }, async (_a, ctx) => {
+    const r = await ctx.sample(ASK_CAPITAL, { key: 'capital_question' });
+    return text(`LLM response: ${sampledText(r)}`);
+  });
+
+  mcp.tool('test_input_required_result_list_roots', { description: 'Asks the client for its roots (input key client_roots)' }, async (_a, ctx) => {
+    const { roots } = await ctx.listRoots({ key: 'client_roots' });
+    return text(`Client roots: ${roots.map((r) => r.uri).join(', ') || '(none)'}`);
+  });
+
+  // MRTR-05: the handler's own state travels sealed; the retry gets it back verified as ctx.requestState.
+  mcp.tool(
+    'test_input_required_result_request_state',
+    { description: 'Asks for confirmation (input key confirm) with its own requestState; answers state-ok when that state comes back intact' },
+    (_a, ctx) => {
+      const answer = ctx.inputResponses?.confirm;
+      const state = ctx.requestState;
+      if (state === undefined || !isElicitResult(answer)) {
+        return inputRequired({
+          requests: { confirm: { method: 'elicitation/create', params: ASK_CONFIRM } },
+          state: { tool: 'test_input_required_result_request_state', round: 1 },
+        });
+      }
+      const ok = isObject(state) && state.tool === 'test_input_required_result_request_state' && state.round === 1;
+      return ok
+        ? text(`state-ok: the requestState came back intact (action=${answer.action})`)
+        : { content: [{ type: 'text', text: `requestState did not match: ${JSON.stringify(state)}` }], isError: true };
+    },
+  );
+
+  // MRTR-02: several questions in one round (asked together, so all three are recorded before the run stops).
+  mcp.tool('test_input_required_result_multiple_inputs', { description: 'Asks for elicitation, sampling and roots in one round' }, async (_a, ctx) => {
+    const [name, capital, { roots }] = await Promise.all([
+      ctx.elicit(ASK_NAME, { key: 'user_name' }),
+      ctx.sample(ASK_CAPITAL, { key: 'capital_question' }),
+      ctx.listRoots({ key: 'client_roots' }),
+    ]);
+    return text(`Name: ${nameOf(name)}; model: ${sampledText(capital)}; roots: ${roots.map((r) => r.uri).join(', ') || '(none)'}`);
+  });
+
+  // MRTR-04: two rounds; the first answer rides in the (changed) requestState of the second round.
+  mcp.tool('test_input_required_result_multi_round', { description: 'Asks two questions in two rounds (input keys step1, then step2)' }, async (_a, ctx) => {
+    const step1 = await ctx.elicit(askFor('Step 1: what is your name?', 'name', 'Your name'), { key: 'step1' });
+    const step2 = await ctx.elicit(askFor('Step 2: what is your favourite colour?', 'color', 'Your favourite colour'), { key: 'step2' });
+    return text(`Step 1: ${JSON.stringify(step1.content ?? {})}; step 2: ${JSON.stringify(step2.content ?? {})}`);
+  });
+
+  // MRTR-05: a modified requestState is refused by the server before the handler runs (-32602).
+  mcp.tool('test_input_required_result_tampered_state', { description: 'Asks for confirmation with an integrity-protected requestState' }, (_a, ctx) => {
+    if (ctx.requestState === undefined || !isElicitResult(ctx.inputResponses?.confirm)) {
+      return inputRequired({
+        requests: { confirm: { method: 'elicitation/create', params: ASK_CONFIRM } },
+        state: { tool: 'test_input_required_result_tampered_state' },
+      });
+    }
+    return text('The requestState was verified');
+  });
+
+  // MRTR-03: asks only for what the request declared; a client that declared none of the three gets a plain result.
+  mcp.tool('test_input_required_result_capabilities', { description: 'Asks only for the inputs the client declared (elicitation, sampling, roots)' }, async (_a, ctx) => {
+    const caps = ctx.clientCapabilities;
+    const asks: Promise<string>[] = [];
+    if (declaresFormElicitation(caps)) asks.push(ctx.elicit(ASK_NAME, { key: 'user_name' }).then((r) => `name: ${nameOf(r)}`));
+    if (isObject(caps.sampling)) asks.push(ctx.sample(ASK_CAPITAL, { key: 'capital_question' }).then((r) => `model: ${sampledText(r)}`));
+    if (isObject(caps.roots)) asks.push(ctx.listRoots({ key: 'client_roots' }).then((r) => `roots: ${r.roots.length}`));
+    if (asks.length === 0) return text('The client declared none of elicitation, sampling and roots: nothing to ask');
+    return text((await Promise.all(asks)).join('; '));
+  });
+
+  // HDR-06: `region` is mirrored in the Mcp-Param-Region header on the 2026 wire.
+  mcp.tool(
+    'test_x_mcp_header',
+    { description: 'Echoes its region argument, mirrored in the Mcp-Param-Region header', inputSchema: v.object({ region: v.string() }), headers: { region: 'Region' } },
+    ({ region }) => text(`Region: ${region}`),
+  );
+
   // ---- resources ---------------------------------------------------------------------------------
   mcp.resource('static-text', 'test://static-text', { title: 'Static text', description: 'A static text resource', mimeType: 'text/plain' }, (uri) => ({
     contents: [{ uri, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }],
@@ -312,6 +477,13 @@ export function createEverything(options: Partial<McpOptions> = {}): Mcp {
       { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
     ],
   }));
+
+  // MRTR on prompts/get (MRTR-01).
+  mcp.prompt('test_input_required_result_prompt', { description: 'Asks the user for context (input key user_context), then renders it' }, async (_args, ctx) => {
+    const r = await ctx.elicit(askFor('What context should the prompt use?', 'context', 'Context for the prompt'), { key: 'user_context' });
+    const context = r.action === 'accept' && typeof r.content?.context === 'string' ? r.content.context : `(no context: ${r.action})`;
+    return { messages: [{ role: 'user', content: { type: 'text', text: `Prompt with context: ${context}` } }] };
+  });
 
   return mcp;
 }

@@ -164,6 +164,7 @@ describe.each(REVISIONS)('prompts and completion, %s', (version) => {
         arguments: [{ name: 'resourceUri', description: 'URI of the resource to embed', required: true }],
       },
       { name: 'test_prompt_with_image', description: 'A prompt with an image' },
+      { name: 'test_input_required_result_prompt', description: 'Asks the user for context (input key user_context), then renders it' },
     ]);
   });
 

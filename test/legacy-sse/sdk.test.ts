@@ -35,6 +35,21 @@ const FIXTURE_TOOLS = [
   'test_elicitation_sep1330_enums',
   'json_schema_2020_12_tool',
   'test_reconnection',
+  // The 2026-07-28 fixture (conformance README §3.2); served on sessions too.
+  'test_missing_capability',
+  'test_streaming_elicitation',
+  'test_logging_tool',
+  'test_trigger_tool_change',
+  'test_trigger_prompt_change',
+  'test_input_required_result_elicitation',
+  'test_input_required_result_sampling',
+  'test_input_required_result_list_roots',
+  'test_input_required_result_request_state',
+  'test_input_required_result_multiple_inputs',
+  'test_input_required_result_multi_round',
+  'test_input_required_result_tampered_state',
+  'test_input_required_result_capabilities',
+  'test_x_mcp_header',
 ];
 
 const text = (r: unknown): string => (r as { content: { type: string; text: string }[] }).content.map((c) => c.text).join('');
@@ -310,7 +325,13 @@ describe(`SSEClientTransport, the SDK's own revision (${SDK_LATEST})`, () => {
   it('prompts: list, and get every prompt', async () => {
     const list = await c.client.listPrompts();
     expect(list.prompts.map((p) => p.name).sort()).toEqual(
-      ['test_prompt_with_arguments', 'test_prompt_with_embedded_resource', 'test_prompt_with_image', 'test_simple_prompt'].sort(),
+      [
+        'test_prompt_with_arguments',
+        'test_prompt_with_embedded_resource',
+        'test_prompt_with_image',
+        'test_simple_prompt',
+        'test_input_required_result_prompt',
+      ].sort(),
     );
     expect((await c.client.getPrompt({ name: 'test_simple_prompt' })).messages).toEqual([
       { role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } },

@@ -82,6 +82,12 @@ export function isStatelessRequest(body: unknown, header: string | null, legacy:
   return isModernVersion(v) || !legacy(v);
 }
 
+/**
+ * What tells the stateless path that the client went away (MH-05): the adapter's signal, else the request's own
+ * (Bun and Deno abort it when the client disconnects, and `export default { fetch: mcp.handle }` passes no context).
+ */
+const disconnectSignal = (request: Request, rctx: RequestContext | undefined): AbortSignal | undefined => rctx?.signal ?? request.signal;
+
 /** The stateless transport over the shared registry. */
 export class StatelessHttp {
   /** Requests being handled. */
@@ -150,13 +156,13 @@ export class StatelessHttp {
     const mismatch = checkMirrorHeaders(request.headers, req.method, req.params, (name) => this.registry.tools.get(name)?.headerParams);
     if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
     if (req.method === 'server/discover') return this.#json(resultText(req.id, this.#discover));
-    if (req.method === 'subscriptions/listen') return this.#listen(req, accepts, rctx);
+    if (req.method === 'subscriptions/listen') return this.#listen(req, accepts, disconnectSignal(request, rctx));
     const handler = NOT_STATELESS.has(req.method) || !Object.hasOwn(METHODS, req.method) ? undefined : METHODS[req.method];
     if (handler === undefined) {
       const removed = NOT_STATELESS.has(req.method) || req.method === 'initialize';
       return error(404, ErrorCode.MethodNotFound, `Method not found: ${req.method}${removed ? ' (removed in protocol 2026-07-28, M-09)' : ''}`, req.id);
     }
-    return this.#run(req, handler, envelope, accepts, rctx);
+    return this.#run(req, handler, envelope, accepts, rctx, disconnectSignal(request, rctx));
   }
 
   #unsupported(requested: string, id: JsonRpcId | undefined): Response {
@@ -170,7 +176,7 @@ export class StatelessHttp {
     return new Response(text, { status, headers: { 'content-type': 'application/json' } });
   }
 
-  #listen(req: JsonRpcRequest, accepts: Accepts, rctx: RequestContext | undefined): Response {
+  #listen(req: JsonRpcRequest, accepts: Accepts, signal: AbortSignal | undefined): Response {
     const filter = req.params?.notifications;
     if (!isObject(filter)) return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
     for (const k of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
@@ -192,15 +198,21 @@ export class StatelessHttp {
         headers: { 'retry-after': '5' },
       });
     }
-    return hub.open(req.id, filter as SubscriptionFilter, rctx?.signal);
+    return hub.open(req.id, filter as SubscriptionFilter, signal);
   }
 
-  #run(req: JsonRpcRequest, handler: MethodHandler, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined): Promise<Response> {
+  #run(
+    req: JsonRpcRequest,
+    handler: MethodHandler,
+    envelope: Envelope,
+    accepts: Accepts,
+    rctx: RequestContext | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     let ctx: StatelessContext;
     const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
     ctx = new StatelessContext(req, envelope, exchange, rctx);
     // MH-05: the client going away cancels the request.
-    const signal = rctx?.signal;
     const onAbort = () => {
       ctx.cancel('The client disconnected');
       exchange.reply(undefined);
