@@ -19,7 +19,7 @@ import { createRequestStateCodec } from './mrtr/request-state';
 import type { RequestStateOptions } from './mrtr/request-state';
 import { META_SERVER_INFO } from './protocol/envelope';
 import { isLegacyVersion, isModernVersion } from './protocol/versions';
-import { Registry } from './server/registry';
+import { Registry, checkCacheHint } from './server/registry';
 import type { ListKind } from './server/registry';
 import { createMemorySessionStore } from './session/index';
 import type { SessionStore } from './session/index';
@@ -271,8 +271,8 @@ export function createMcp(options: McpOptions): Mcp {
         };
   const legacy = sse === undefined ? undefined : new LegacySse(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
 
+  checkCacheHint('createMcp', options.cache);
   const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
-  if (!Number.isSafeInteger(cache.ttlMs) || cache.ttlMs < 0) throw new RangeError(`cache.ttlMs must be an integer >= 0, got ${cache.ttlMs}`);
   const modernCaps: Record<string, unknown> = { ...capabilitiesFor('2025-11-25'), extensions: {} };
   const listen = new ListenHub({
     keepAliveMs,

@@ -11,7 +11,7 @@ import { RawJson, errorText, resultText } from '../jsonrpc/serialize';
 import type { RequestStateCodec, StateBinding } from '../mrtr/request-state';
 import { META_PROTOCOL_VERSION, META_SERVER_INFO, readEnvelope } from '../protocol/envelope';
 import type { Envelope } from '../protocol/envelope';
-import { SUPPORTED_VERSIONS, isModernVersion } from '../protocol/versions';
+import { MODERN_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, isModernVersion } from '../protocol/versions';
 import type { Call } from '../server/call';
 import { METHODS } from '../server/handlers';
 import type { MethodHandler } from '../server/handlers';
@@ -166,7 +166,10 @@ export class StatelessHttp {
   }
 
   #unsupported(requested: string, id: JsonRpcId | undefined): Response {
-    return error(400, ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version "${requested}" (M-05); supported: ${SUPPORTED_VERSIONS.join(', ')}`, id, {
+    const message = isLegacyVersion(requested)
+      ? `Protocol version "${requested}" is served through initialize and a session, not per request (DUAL-05); per request: ${MODERN_VERSIONS.join(', ')}`
+      : `Unsupported protocol version "${requested}" (M-05); supported: ${SUPPORTED_VERSIONS.join(', ')}`;
+    return error(400, ErrorCode.UnsupportedProtocolVersion, message, id, {
       supported: SUPPORTED_VERSIONS,
       requested,
     });
@@ -212,6 +215,8 @@ export class StatelessHttp {
     let ctx: StatelessContext;
     const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
     ctx = new StatelessContext(req, envelope, exchange, rctx);
+    // MH-05: a client already gone gets nothing, and nothing runs for it.
+    if (signal?.aborted) return Promise.resolve(new Response(null, { status: 204 }));
     // MH-05: the client going away cancels the request.
     const onAbort = () => {
       ctx.cancel('The client disconnected');
@@ -302,7 +307,9 @@ export class StatelessHttp {
 
   /** JR-14, M-06, CACHE-01: resultType, serverInfo, and caching fields on cacheable results. */
   #complete(result: Record<string, unknown>, cache: CacheHint | undefined): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...result, resultType: typeof result.resultType === 'string' ? result.resultType : 'complete' };
+    // JR-14: a handler's own resultType never reaches the wire (an extension value needs the client's consent, an
+    // input_required one the capability check and the sealing that inputRequired() gets).
+    const out: Record<string, unknown> = { ...result, resultType: 'complete' };
     if (cache !== undefined) {
       out.ttlMs = cache.ttlMs ?? this.settings.cache.ttlMs;
       out.cacheScope = cache.scope ?? this.settings.cache.scope;

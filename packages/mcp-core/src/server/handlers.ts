@@ -16,7 +16,7 @@ import { atLeast } from '../protocol/versions';
 import { validateWithSchema } from '../schema/index';
 import type { SchemaIssue } from '../schema/index';
 import type { Call } from './call';
-import { isInputRequired, withInput } from './mrtr';
+import { isInputPending, isInputRequired, withInput } from './mrtr';
 import type { InputRequired } from './mrtr';
 import type { Registry } from './registry';
 import type { CallToolResult, ReadResourceResult } from './types';
@@ -98,7 +98,16 @@ function listResources(registry: Registry, params: Record<string, unknown> | und
   return (async () => {
     const resources: unknown[] = [];
     for (const r of registry.resources.values()) resources.push(r.wire);
-    for (const t of registry.templates.values()) if (t.config.list) resources.push(...(await t.config.list(call.ctx)));
+    for (const t of registry.templates.values()) {
+      if (!t.config.list) continue;
+      try {
+        resources.push(...(await t.config.list(call.ctx)));
+      } catch (error) {
+        // TRAP-26: a list never answers input_required; say so rather than "Internal error".
+        if (isInputPending(error)) throw new McpError(ErrorCode.InternalError, `Resource template "${t.name}": list() cannot ask the client for input`);
+        throw error;
+      }
+    }
     return { resources };
   })();
 }

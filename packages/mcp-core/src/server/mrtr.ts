@@ -163,6 +163,8 @@ export interface InputHost {
   setInput(answers: InputResponses, state: unknown): void;
   /** The state the handler carried, for a round that adds questions through ctx calls only. */
   readonly requestState: unknown;
+  /** The answers gathered so far. */
+  readonly inputResponses: InputResponses | undefined;
   /** Asks one question as a server-to-client request (2025 sessions). */
   ask(request: InputRequest): Promise<unknown>;
 }
@@ -205,7 +207,8 @@ export async function withInput<T>(host: InputHost, invoke: () => T | InputRequi
         answers[key] = await host.ask(request);
       }),
     );
-    host.setInput(answers, result.state);
+    // Earlier rounds' answers stay visible, as the sealed state keeps them on the stateless path (MRTR-04).
+    host.setInput({ ...host.inputResponses, ...answers }, result.state);
   }
   throw new McpError(ErrorCode.InternalError, `The handler still asked for input after ${MAX_EMULATED_ROUNDS} rounds`);
 }

@@ -101,6 +101,23 @@ const shapeFor = (item: Record<string, unknown>, tier: string, list: ListName): 
 };
 
 /**
+ * Checks a caching hint (CACHE-01: ttlMs an integer >= 0, cacheScope public or private).
+ * @param where What it belongs to, for the message.
+ * @param hint The hint.
+ * @returns The hint.
+ */
+export function checkCacheHint(where: string, hint: CacheHint | undefined): CacheHint | undefined {
+  if (hint === undefined) return undefined;
+  if (hint.ttlMs !== undefined && (!Number.isSafeInteger(hint.ttlMs) || hint.ttlMs < 0)) {
+    throw new RangeError(`${where}: cache.ttlMs must be an integer >= 0, got ${hint.ttlMs} (CACHE-01)`);
+  }
+  if (hint.scope !== undefined && hint.scope !== 'public' && hint.scope !== 'private') {
+    throw new RangeError(`${where}: cache.scope must be "public" or "private", got ${JSON.stringify(hint.scope)} (CACHE-01)`);
+  }
+  return hint;
+}
+
+/**
  * Holds every registration; lists come from pages computed once per change.
  */
 export class Registry {
@@ -170,6 +187,7 @@ export class Registry {
   addResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): () => void {
     if (this.resources.has(uri)) throw new TypeError(`Resource "${uri}" is already registered`);
     const { cache, ...meta } = config;
+    checkCacheHint(`Resource "${uri}"`, cache);
     const entry: ResourceEntry = { uri, wire: defined({ uri, name, ...meta }), handler, cache };
     this.resources.set(uri, entry);
     this.#changed('resources');
@@ -185,6 +203,7 @@ export class Registry {
   addTemplate(name: string, uriTemplate: string, config: ResourceTemplateConfig, handler: ResourceTemplateHandler): () => void {
     if (this.templates.has(name)) throw new TypeError(`Resource template "${name}" is already registered`);
     const { complete: _c, list: _l, cache: _h, ...meta } = config;
+    checkCacheHint(`Resource template "${name}"`, config.cache);
     const entry: TemplateEntry = {
       name,
       template: new UriTemplate(uriTemplate),
