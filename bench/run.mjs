@@ -31,12 +31,13 @@ const node = (file, env = {}) => ({ cmd: process.execPath, args: [join(HERE, 'se
 /** Each target: how to start it, and which workloads apply. */
 export const TARGETS = {
   bare: { label: 'bare node:http (fixed JSON-RPC answer)', start: node('bare.mjs'), bare: true },
-  'ours-node': { label: '@x/mcp (node-http)', start: node('ours.mjs') },
-  'ours-bun': { label: '@x/mcp (Bun)', start: { cmd: BUN, args: [join(HERE, 'servers/ours.mjs')] }, available: () => existsSync(BUN) },
+  'ours-node': { label: '@x/mcp (node-http)', start: node('ours.mjs'), stateless2026: true },
+  'ours-bun': { label: '@x/mcp (Bun)', start: { cmd: BUN, args: [join(HERE, 'servers/ours.mjs')] }, available: () => existsSync(BUN), stateless2026: true },
   'ours-deno': {
     label: '@x/mcp (Deno)',
     start: { cmd: DENO, args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', join(HERE, 'servers/ours.mjs')] },
     available: () => existsSync(DENO),
+    stateless2026: true,
   },
   sdk: { label: 'official SDK v1 (@modelcontextprotocol/sdk 1.32.2)', start: node('sdk.mjs'), sse: node('sdk.mjs', { SDK_SSE: '1' }) },
   tmcp: { label: 'tmcp + @tmcp/transport-http', start: node('tmcp.mjs'), stateless2026: true },
@@ -285,6 +286,10 @@ async function smoke(names) {
       try {
         const r = check(await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: t.bare ? 'bare' : 'w1', connections: 8, seconds: 2 }), `${name} W1 2 s`);
         console.log(`ok   ${name}: answered; 2 s W1 run: ${r.ok} calls, 0 errors`);
+        if (t.stateless2026) {
+          const s2 = check(await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: 'w1s', connections: 8, seconds: 1 }), `${name} W1-2026 1 s`);
+          console.log(`ok   ${name}: 1 s W1 run on the 2026-07-28 path: ${s2.ok} calls, 0 errors`);
+        }
       } finally {
         await stopServer(s.child);
       }

@@ -54,7 +54,7 @@ export interface McpOptions {
   icons?: Icon[];
   /** Server home page (2025-11-25). */
   websiteUrl?: string;
-  /** Instructions for the model, sent in the initialize result. */
+  /** Instructions for the model, sent in the initialize result and the `server/discover` result. */
   instructions?: string;
   /**
    * Path of the MCP endpoint; requests to other paths get 404. It matches at the end of the request path, so the
@@ -122,7 +122,7 @@ export interface McpOptions {
 export interface McpStats {
   /** Live legacy sessions. */
   sessions: number;
-  /** Open SSE connections. */
+  /** Open SSE connections: session streams and stateless request streams (listen streams count in `listenStreams`). */
   connections: number;
   /** Requests being handled. */
   inflight: number;
@@ -165,7 +165,7 @@ export interface Mcp {
   resourceUpdated(uri: string): void;
   /**
    * Announces a change through the bus: to 2025 sessions (their GET stream) and to 2026 listen streams that asked
-   * for it. Registering or removing a tool, resource or prompt announces itself; use this for changes the server
+   * for it. Rejects when the event is invalid or the bus fails. Registering or removing a tool, resource or prompt announces itself; use this for changes the server
    * cannot see (a tool's behaviour depends on a database, say).
    */
   publish(event: McpEvent): Promise<void>;
@@ -228,7 +228,12 @@ export function createMcp(options: McpOptions): Mcp {
   for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
 
   const bus = options.bus ?? createMemoryBus({ onError });
-  const publish = (event: McpEvent): Promise<void> => Promise.resolve(bus.publish(event)).catch(onError);
+  /** Announces an event; rejects when the event is invalid or the bus fails. */
+  const publish = async (event: McpEvent): Promise<void> => {
+    await bus.publish(event);
+  };
+  /** The server's own announcements: a failing bus is reported, not thrown into a registration. */
+  const announce = (event: McpEvent): void => void publish(event).catch(onError);
   let pending: Set<ListKind> | undefined;
   const changed = (kind: ListKind) => {
     // Coalesce registrations made in one tick into one notification per list (TOOL-06).
@@ -237,7 +242,7 @@ export function createMcp(options: McpOptions): Mcp {
       queueMicrotask(() => {
         const kinds = pending!;
         pending = undefined;
-        for (const k of kinds) void publish({ type: `${k}/list_changed` });
+        for (const k of kinds) announce({ type: `${k}/list_changed` });
       });
     }
     pending.add(kind);
@@ -282,7 +287,9 @@ export function createMcp(options: McpOptions): Mcp {
     resultMeta: { [META_SERVER_INFO]: serverInfo },
   });
   registry.modernPageFields = { resultType: 'complete', ttlMs: cache.ttlMs, cacheScope: cache.scope, _meta: { [META_SERVER_INFO]: serverInfo } };
+  const statelessCounters = { streams: 0 };
   const stateless = new StatelessHttp(registry, {
+    counters: statelessCounters,
     keepAliveMs,
     maxBufferedBytes,
     serverInfo,
@@ -363,7 +370,10 @@ export function createMcp(options: McpOptions): Mcp {
     resource: (name, uri, config, handler) => registration(registry.addResource(name, uri, config, handler)),
     resourceTemplate: (name, uriTemplate, config, handler) => registration(registry.addTemplate(name, uriTemplate, config, handler)),
     prompt: (name, config, handler) => registration(registry.addPrompt(name, config, handler)),
-    resourceUpdated: (uri) => void publish({ type: 'resources/updated', uri }),
+    resourceUpdated: (uri) => {
+      if (typeof uri !== 'string' || uri === '') throw new TypeError('resourceUpdated(uri) needs a non-empty URI string');
+      announce({ type: 'resources/updated', uri });
+    },
     publish,
     stats: () => {
       let inflight = stateless.inflight;
@@ -372,11 +382,12 @@ export function createMcp(options: McpOptions): Mcp {
       const memory = events as { stats?: () => { events: number } } | undefined;
       return {
         sessions: transport.sessions.size,
-        connections,
+        connections: connections + statelessCounters.streams,
         inflight,
         pendingClientRequests,
         listenStreams: listen.count,
-        timers: (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections) + listen.timers,
+        timers:
+          (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + listen.timers,
         bufferedEvents: memory?.stats?.().events ?? 0,
       };
     },

@@ -10,7 +10,7 @@ export type { JsonRpcId, JsonRpcRequest, JsonRpcNotification, JsonRpcResponse, J
 export { LEGACY_VERSIONS, LATEST_LEGACY_VERSION, MODERN_VERSIONS, SUPPORTED_VERSIONS } from './protocol/versions';
 export { inputRequired, isInputRequired, isInputPending } from './server/mrtr';
 export type { InputRequest, InputRequired, InputResponses } from './server/mrtr';
-export { createMemoryBus } from './bus/index';
+export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
 export type { RequestStateOptions } from './mrtr/request-state';
 export type { AuthInfo, FetchHandler, MaybePromise, RequestContext } from './types';

@@ -404,7 +404,9 @@ export class CallContext implements HandlerContext, InputHost {
     // S2C-01: only what the client declared; `elicitation: {}` means form only.
     const ok = cap !== undefined && (mode === 'form' ? cap.form !== undefined || cap.url === undefined : cap.url !== undefined);
     if (!ok) return Promise.reject(new McpError(ErrorCode.InvalidRequest, `The client does not support ${mode}-mode elicitation`));
-    return this.session.request(this, 'elicitation/create', params as unknown as Record<string, unknown>, options) as Promise<ElicitResult>;
+    // S2C-03: URL mode carries an elicitationId on 2025-11-25 sessions.
+    const wire = mode === 'url' && params.mode === 'url' && params.elicitationId === undefined ? { ...params, elicitationId: crypto.randomUUID() } : params;
+    return this.session.request(this, 'elicitation/create', wire as unknown as Record<string, unknown>, options) as Promise<ElicitResult>;
   }
 
   sample(params: CreateMessageParams, options?: ClientRequestOptions): Promise<CreateMessageResult> {

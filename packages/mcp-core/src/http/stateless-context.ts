@@ -33,7 +33,9 @@ const SHORT: Readonly<Record<InputRequest['method'], string>> = {
 export class StatelessContext implements HandlerContext, InputHost {
   /** InputHost: questions become an input-required result. */
   readonly stateless = true;
-  readonly #ac = new AbortController();
+  #ac: AbortController | undefined;
+  #onDisconnect: (() => void) | undefined;
+  #disconnectSignal: AbortSignal | undefined;
   #log: Logger | undefined;
   #lastProgress = -Infinity;
   #asks: Record<string, InputRequest> | undefined;
@@ -46,24 +48,45 @@ export class StatelessContext implements HandlerContext, InputHost {
    * @param envelope Its validated `_meta` envelope.
    * @param exchange Its answer channel.
    * @param rctx The adapter's context.
+   * @param disconnect Fires when the client goes away (MH-05); watched only once the handler looks at its signal.
    */
   constructor(
     private readonly request: JsonRpcRequest,
     private readonly envelope: Envelope,
     readonly exchange: StatelessExchange,
     private readonly rctx: RequestContext | undefined,
+    private readonly disconnect: () => AbortSignal | undefined,
   ) {}
 
+  /**
+   * Created on first use: a handler that never looks at its signal costs no AbortController and no disconnect
+   * listener (there is nothing to stop in it; what it sends after a disconnect goes nowhere).
+   */
   get signal(): AbortSignal {
-    return this.#ac.signal;
+    if (this.#ac !== undefined) return this.#ac.signal;
+    const ac = (this.#ac = new AbortController());
+    const d = (this.#disconnectSignal = this.disconnect());
+    if (d !== undefined) {
+      if (d.aborted) ac.abort('The client disconnected');
+      else {
+        this.#onDisconnect = () => this.cancel('The client disconnected');
+        d.addEventListener('abort', this.#onDisconnect, { once: true });
+      }
+    }
+    return ac.signal;
   }
   /** Whether the request was cancelled (the client went away). */
   get cancelled(): boolean {
-    return this.#ac.signal.aborted;
+    return this.#ac?.signal.aborted === true;
   }
   /** Aborts the handler's signal. */
   cancel(reason: string): void {
-    this.#ac.abort(reason);
+    (this.#ac ??= new AbortController()).abort(reason);
+  }
+  /** The request is answered: stop watching the connection. */
+  dispose(): void {
+    if (this.#onDisconnect !== undefined) this.#disconnectSignal?.removeEventListener('abort', this.#onDisconnect);
+    this.#onDisconnect = undefined;
   }
   get requestId(): JsonRpcId {
     return this.request.id;

@@ -12,6 +12,8 @@ import { jsonResponse } from './responses';
 export interface StatelessStreamSettings {
   readonly keepAliveMs: number;
   readonly maxBufferedBytes: number;
+  /** Open stateless SSE streams, for stats() (each holds a keep-alive timer). */
+  readonly counters: { streams: number };
 }
 
 /** One stateless request's answer channel. */
@@ -72,12 +74,14 @@ export class StatelessExchange implements Channel {
       keepAliveMs: this.settings.keepAliveMs,
       maxBufferedBytes: this.settings.maxBufferedBytes,
       onClose: (reason) => {
+        this.settings.counters.streams--;
         if (reason !== 'close' && this.#state !== 'done') {
           this.#state = 'done';
           this.onDisconnect();
         }
       },
     });
+    this.settings.counters.streams++;
     this.#sse = sse;
     this.#state = 'sse';
     this.#resolve(new Response(sse.body, { status: 200, headers: SSE_HEADERS }));
@@ -94,7 +98,9 @@ export class StatelessExchange implements Channel {
    */
   reply(text: string | undefined, status = 200): void {
     if (this.#state === 'done') return;
-    if (text !== undefined && this.#state === 'pending' && !this.jsonAllowed) this.upgrade();
+    // An error keeps its status and a JSON body whatever Accept says (MH-08, TRAP-09); a result streams when the
+    // client takes only SSE.
+    if (text !== undefined && status === 200 && this.#state === 'pending' && !this.jsonAllowed) this.upgrade();
     if (this.#state === 'sse') {
       this.#state = 'done';
       if (text !== undefined) this.#sse!.send(encodeSseEvent({ data: text }));

@@ -41,6 +41,8 @@ export interface StatelessSettings {
   readonly requestState: RequestStateCodec;
   readonly listen: ListenHub;
   readonly onError: (error: unknown) => void;
+  /** Open stateless SSE streams (shared with the exchanges). */
+  readonly counters: { streams: number };
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -50,6 +52,32 @@ const NOT_STATELESS: ReadonlySet<string> = new Set(['ping', 'logging/setLevel', 
 
 /** Methods whose retry may carry `inputResponses` and `requestState`, and what names them (MRTR-01). */
 const MRTR_NAME: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+
+/** JSON with sorted object keys: the same params give the same text whatever order a client sends them in. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (!isObject(value)) return JSON.stringify(value) ?? 'null';
+  const keys = Object.keys(value).sort();
+  return `{${keys.filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+};
+
+const hex = (bytes: ArrayBuffer): string => {
+  let s = '';
+  for (const b of new Uint8Array(bytes)) s += b.toString(16).padStart(2, '0');
+  return s;
+};
+
+/**
+ * What a sealed requestState is bound to besides the method and principal (MRTR-05): the tool or prompt name (or
+ * resource uri) and a SHA-256 digest of its arguments, so a state cannot be replayed with other arguments.
+ */
+async function bindingName(req: JsonRpcRequest, nameKey: 'name' | 'uri'): Promise<string> {
+  const name = String(req.params?.[nameKey] ?? '');
+  if (nameKey === 'uri') return name;
+  const args = req.params?.arguments;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical(isObject(args) ? args : {})));
+  return `${name}#${hex(digest)}`;
+}
 
 /** The HTTP status of a JSON-RPC error on the stateless path (MH-08). */
 const statusOf = (code: number): number =>
@@ -138,6 +166,7 @@ export class StatelessHttp {
     const version = isObject(meta) ? meta[META_PROTOCOL_VERSION] : undefined;
     // M-01, HDR-01, HDR-02, M-05: the version first, so that a client learns what is served.
     if (typeof version !== 'string') {
+      if (version !== undefined) return error(400, ErrorCode.InvalidParams, `params._meta["${META_PROTOCOL_VERSION}"] must be a string (M-01)`, id);
       if (header !== undefined && !isModernVersion(header)) return this.#unsupported(header, id);
       return error(400, ErrorCode.InvalidParams, `Missing params._meta["${META_PROTOCOL_VERSION}"]: every 2026-07-28 request carries its protocol version (M-01)`, id);
     }
@@ -162,7 +191,7 @@ export class StatelessHttp {
       const removed = NOT_STATELESS.has(req.method) || req.method === 'initialize';
       return error(404, ErrorCode.MethodNotFound, `Method not found: ${req.method}${removed ? ' (removed in protocol 2026-07-28, M-09)' : ''}`, req.id);
     }
-    return this.#run(req, handler, envelope, accepts, rctx, disconnectSignal(request, rctx));
+    return this.#run(req, handler, envelope, accepts, rctx, () => disconnectSignal(request, rctx));
   }
 
   #unsupported(requested: string, id: JsonRpcId | undefined): Response {
@@ -210,35 +239,17 @@ export class StatelessHttp {
     envelope: Envelope,
     accepts: Accepts,
     rctx: RequestContext | undefined,
-    signal: AbortSignal | undefined,
+    signal: () => AbortSignal | undefined,
   ): Promise<Response> {
     let ctx: StatelessContext;
     const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
-    ctx = new StatelessContext(req, envelope, exchange, rctx);
-    // MH-05: a client already gone gets nothing, and nothing runs for it.
-    if (signal?.aborted) return Promise.resolve(new Response(null, { status: 204 }));
-    // MH-05: the client going away cancels the request.
-    const onAbort = () => {
-      ctx.cancel('The client disconnected');
-      exchange.reply(undefined);
-    };
-    if (signal !== undefined) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    // MH-05: the client going away cancels the request (watched once the handler looks at ctx.signal).
+    ctx = new StatelessContext(req, envelope, exchange, rctx, signal);
     this.inflight++;
-    let cache: CacheHint | undefined;
-    const call: Call & { cache?: CacheHint } = {
-      ctx,
-      version: envelope.protocolVersion,
-      session: undefined,
-      set cache(hint: CacheHint | undefined) {
-        cache = hint;
-      },
-    } as Call & { cache?: CacheHint };
+    const call: Call = { ctx, version: envelope.protocolVersion, session: undefined };
     const finish = (text: string | undefined, status = 200) => {
       this.inflight--;
-      signal?.removeEventListener('abort', onAbort);
+      ctx.dispose();
       exchange.reply(ctx.cancelled ? undefined : text, status);
     };
     void (async () => {
@@ -246,14 +257,14 @@ export class StatelessHttp {
         const nameKey = MRTR_NAME[req.method];
         let binding: StateBinding | undefined;
         if (nameKey !== undefined) {
-          binding = { method: req.method, name: String(req.params?.[nameKey] ?? ''), principal: rctx?.authInfo?.subject };
+          binding = { method: req.method, name: await bindingName(req, nameKey), principal: rctx?.authInfo?.subject };
           await this.#restoreInput(req, ctx, binding);
         }
         const result = await handler(this.registry, req.params, call);
         let text: string;
         if (isInputRequired(result)) text = resultText(req.id, await this.#inputRequired(result, ctx, binding!));
         else if (result instanceof RawJson) text = resultText(req.id, result);
-        else text = resultText(req.id, this.#complete(result as Record<string, unknown>, req.method === 'resources/read' || req.method === 'resources/list' ? (cache ?? this.settings.cache) : undefined));
+        else text = resultText(req.id, this.#complete(result as Record<string, unknown>, req.method === 'resources/read' || req.method === 'resources/list' ? (call.cache ?? this.settings.cache) : undefined));
         finish(text);
       } catch (e) {
         const err = this.#errorObject(e);
@@ -291,7 +302,13 @@ export class StatelessHttp {
     for (const [key, request] of Object.entries(ir.requests)) {
       const missing = missingCapability(request, caps);
       if (missing !== undefined) throw missingCapabilityError(request, missing);
-      inputRequests[key] = request.params === undefined ? { method: request.method } : { method: request.method, params: request.params };
+      let params: unknown = request.params;
+      // 2026-07-28 has no elicitationId (M-09): URL mode goes without it.
+      if (request.method === 'elicitation/create' && 'elicitationId' in request.params) {
+        const { elicitationId: _id, ...rest } = request.params;
+        params = rest;
+      }
+      inputRequests[key] = params === undefined ? { method: request.method } : { method: request.method, params };
       n++;
     }
     const result: Record<string, unknown> = { resultType: 'input_required' };

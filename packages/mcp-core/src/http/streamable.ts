@@ -9,7 +9,7 @@ import { classify } from '../jsonrpc/messages';
 import type { Classified, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
 import { errorText, resultText } from '../jsonrpc/serialize';
 import { CancelledParams, InitializeParams } from '../protocol/params';
-import { LEGACY_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
+import { LEGACY_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
 import type { Call } from '../server/call';
 import { METHODS } from '../server/handlers';
 import type { Registry } from '../server/registry';
@@ -237,7 +237,7 @@ export class StreamableHttp implements SessionHost {
     const pv = request.headers.get('mcp-protocol-version');
     if (pv !== null && !isLegacyVersion(pv)) {
       return errorResponse(400, ErrorCode.UnsupportedProtocolVersion, `Unsupported MCP-Protocol-Version "${pv}" (PVH-03)`, {
-        data: { supported: [...LEGACY_VERSIONS], requested: pv },
+        data: { supported: SUPPORTED_VERSIONS, requested: pv },
         nullId: false,
       });
     }

@@ -101,7 +101,8 @@ function listResources(registry: Registry, params: Record<string, unknown> | und
     for (const t of registry.templates.values()) {
       if (!t.config.list) continue;
       try {
-        resources.push(...(await t.config.list(call.ctx)));
+        // `cache` belongs to reads, not to list entries.
+        for (const { cache: _cache, ...item } of await t.config.list(call.ctx)) resources.push(item);
       } catch (error) {
         // TRAP-26: a list never answers input_required; say so rather than "Internal error".
         if (isInputPending(error)) throw new McpError(ErrorCode.InternalError, `Resource template "${t.name}": list() cannot ask the client for input`);

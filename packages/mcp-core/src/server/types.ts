@@ -101,7 +101,14 @@ export type Logger = { readonly [L in LoggingLevel]: LogFn } & {
 /** Params of `elicitation/create`: form mode (default) or URL mode (2025-11-25). */
 export type ElicitParams =
   | { mode?: 'form'; message: string; requestedSchema: JsonSchemaObject; _meta?: Record<string, unknown> }
-  | { mode: 'url'; message: string; url: string; elicitationId: string; _meta?: Record<string, unknown> };
+  | {
+      mode: 'url';
+      message: string;
+      url: string;
+      /** 2025-11-25 sessions: generated when left out. 2026-07-28 has none (left out on the wire). */
+      elicitationId?: string;
+      _meta?: Record<string, unknown>;
+    };
 
 /** The client's answer to an elicitation. */
 export interface ElicitResult {
