@@ -1,10 +1,11 @@
 /**
  * The "everything" server: every tool, resource and prompt the official MCP conformance suite expects
- * (../../../shared/conformance/README.md §3.1 for 2025 sessions, §3.2 for the stateless 2026-07-28 wire), written
+ * (../../../shared/conformance/README.md §3.1 for 2025 sessions, §3.2 for the stateless 2026-07-28 wire, §3.3 for the
+ * 2026 tasks extension), written
  * with the public API as a user would.
  * Other examples (one per runtime) reuse `createEverything()`.
  */
-import { createMcp, inputRequired } from '@x/mcp-core';
+import { McpError, createMcp, inputRequired } from '@x/mcp-core';
 import type { CallToolResult, CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, HandlerContext, Mcp, McpOptions } from '@x/mcp-core';
 import * as v from 'valibot';
 
@@ -37,11 +38,16 @@ const WAV = silentWav();
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
       clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -484,6 +490,86 @@ export function createEverything(options: Partial<McpOptions> = {}): Mcp {
     const context = r.action === 'accept' && typeof r.content?.context === 'string' ? r.content.context : `(no context: ${r.action})`;
     return { messages: [{ role: 'user', content: { type: 'text', text: `Prompt with context: ${context}` } }] };
   });
+
+  // The tasks extension fixture (conformance README §3.3): on a 2026-07-28 request that declares
+  // extensions["io.modelcontextprotocol/tasks"], these calls answer with a task handle and run on.
+  mcp.tool(
+    'greet',
+    { description: 'Greets by name, always at once (never a task)', inputSchema: v.object({ name: v.string() }) },
+    ({ name }) => text(`Hello, ${name}!`),
+  );
+  mcp.tool(
+    'slow_compute',
+    {
+      description: 'Works for `seconds` seconds (a task when the client supports tasks), reporting its progress as the status message',
+      inputSchema: v.object({ seconds: v.optional(v.number(), 1), label: v.optional(v.string()) }),
+      task: { support: 'optional', pollIntervalMs: 200 },
+    },
+    async ({ seconds, label }, ctx) => {
+      const steps = Math.max(0, Math.ceil(seconds * 10));
+      for (let i = 0; i < steps; i++) {
+        if (i % 10 === 0) ctx.reportStatus(`${i / 10} of ${seconds} s`);
+        await sleep(100, ctx.signal);
+      }
+      return text(`Computed for ${seconds} s${label === undefined ? '' : ` (${label})`}`);
+    },
+  );
+  mcp.tool(
+    'failing_job',
+    { description: 'A task that ends with a tool error (isError)', task: { support: 'required', pollIntervalMs: 200 } },
+    async (_args, ctx) => {
+      await sleep(300, ctx.signal);
+      return { content: [{ type: 'text', text: 'The job failed: the input was rejected' }], isError: true };
+    },
+  );
+  mcp.tool(
+    'protocol_error_job',
+    { description: 'A task that fails with a protocol error', task: { support: 'required', pollIntervalMs: 200 } },
+    async (_args, ctx) => {
+      await sleep(300, ctx.signal);
+      throw new McpError(-32603, 'The job could not run: its backend is unavailable');
+    },
+  );
+  mcp.tool(
+    'confirm_delete',
+    {
+      description: 'Deletes a file after the user confirms (the task waits for input)',
+      inputSchema: v.object({ filename: v.string() }),
+      task: { support: 'required', pollIntervalMs: 200 },
+    },
+    async ({ filename }, ctx) => {
+      const r = await ctx.elicit(
+        { message: `Delete ${filename}?`, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', description: 'Delete it' } }, required: ['confirm'] } },
+        { key: 'confirm' },
+      );
+      const yes = r.action === 'accept' && r.content?.confirm === true;
+      return text(yes ? `Deleted ${filename}` : `Kept ${filename}`);
+    },
+  );
+  mcp.tool(
+    'multi_input',
+    { description: 'Asks for a name and a confirmation at once (the task waits for both)', task: { support: 'required', pollIntervalMs: 200 } },
+    async (_args, ctx) => {
+      const [who, ok] = await Promise.all([
+        ctx.elicit(ASK_NAME, { key: 'name' }),
+        ctx.elicit({ message: 'Go ahead?', requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean' } }, required: ['confirm'] } }, { key: 'confirm' }),
+      ]);
+      return text(`Hello ${nameOf(who)}; confirmed: ${ok.action === 'accept'}`);
+    },
+  );
+  mcp.tool(
+    'test_tool_with_task',
+    {
+      description: 'Asks for a name in the request (MRTR), then runs as a task that greets',
+      task: { support: 'required', start: 'explicit', pollIntervalMs: 200 },
+    },
+    async (_args, ctx) => {
+      const who = await ctx.elicit(ASK_NAME, { key: 'user_name' });
+      await ctx.startTask();
+      await sleep(200, ctx.signal);
+      return text(`Hello, ${nameOf(who)}!`);
+    },
+  );
 
   return mcp;
 }

@@ -84,7 +84,7 @@ export async function startEverything(options: Partial<McpOptions> = {}, errors:
   return startServer(createEverything({ onError: (e) => errors.push(e), ...options }));
 }
 
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, timers: 0, bufferedEvents: 0 };
+const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
 
 /**
  * Waits until the server holds nothing (sessions, connections, inflight, pending client requests, timers, buffered

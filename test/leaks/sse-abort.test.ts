@@ -19,7 +19,7 @@ import { createEverything } from '../../examples/everything/everything';
 
 const VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const;
 const SLOW_CAP_MS = 5000;
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, timers: 0, bufferedEvents: 0 };
+const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
 
 /** A real GC when the process can have one (`--expose-gc`, or switched on here). */
 function gcFn(): (() => void) | undefined {

@@ -64,7 +64,7 @@ export async function startLegacy(options: Partial<McpOptions> = {}, setup?: (mc
   };
 }
 
-export const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, timers: 0, bufferedEvents: 0 };
+export const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
 
 /** Waits until `stats()` is all zeros (bounded), and returns it. */
 export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> {

@@ -199,7 +199,7 @@ export async function startFixture(options: Partial<McpOptions> = {}, setup?: (m
   };
 }
 
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, timers: 0, bufferedEvents: 0 };
+const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
 
 /** Waits until stats() is all zeros: nothing running, nothing open, no session, no timer. */
 export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> {

@@ -16,6 +16,10 @@ import { readPost } from './http/post';
 import { StatelessHttp, isStatelessRequest } from './http/stateless';
 import { StreamableHttp, capabilitiesFor } from './http/streamable';
 import { createRequestStateCodec } from './mrtr/request-state';
+import { METHODS } from './server/handlers';
+import { createMemoryTaskStore } from './tasks/memory-store';
+import { TASKS_EXTENSION, TaskRuntime } from './tasks/runtime';
+import type { TaskStore } from './tasks/store';
 import type { RequestStateOptions } from './mrtr/request-state';
 import { META_SERVER_INFO } from './protocol/envelope';
 import { isLegacyVersion, isModernVersion } from './protocol/versions';
@@ -114,6 +118,12 @@ export interface McpOptions {
   bus?: NotificationBus;
   /** Open `subscriptions/listen` streams allowed; past it a listen gets 503 with Retry-After. Default 10 000. */
   maxListenStreams?: number;
+  /**
+   * Tool calls that run as tasks (tools registered with `task`). `store` holds the task records (give processes a
+   * shared one, Redis say, so any of them answers `tasks/get`; the handler itself runs in the process that started
+   * it). Defaults: in memory (10 000 tasks), `ttlMs` 1 hour, `pollIntervalMs` 1000.
+   */
+  tasks?: { store?: TaskStore; ttlMs?: number; pollIntervalMs?: number };
   /** Receives unexpected errors (handler bugs, store failures). Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -130,6 +140,8 @@ export interface McpStats {
   pendingClientRequests: number;
   /** Open 2026-07-28 `subscriptions/listen` streams. */
   listenStreams: number;
+  /** Task handlers running or waiting for input in this process. */
+  tasks: number;
   /**
    * Timers the server holds: the expiry sweeper, one per pending client request, one keep-alive per session
    * connection and per listen stream.
@@ -278,7 +290,8 @@ export function createMcp(options: McpOptions): Mcp {
 
   checkCacheHint('createMcp', options.cache);
   const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
-  const modernCaps: Record<string, unknown> = { ...capabilitiesFor('2025-11-25'), extensions: {} };
+  // DISC-02, M-10: the tasks extension is declared under extensions only (DUAL-09: never as the 2025 `tasks`).
+  const modernCaps: Record<string, unknown> = { ...capabilitiesFor('2025-11-25'), extensions: { [TASKS_EXTENSION]: {} } };
   const listen = new ListenHub({
     keepAliveMs,
     maxBufferedBytes,
@@ -288,8 +301,21 @@ export function createMcp(options: McpOptions): Mcp {
   });
   registry.modernPageFields = { resultType: 'complete', ttlMs: cache.ttlMs, cacheScope: cache.scope, _meta: { [META_SERVER_INFO]: serverInfo } };
   const statelessCounters = { streams: 0 };
+  const taskTtl = options.tasks?.ttlMs ?? 60 * 60_000;
+  const taskPoll = options.tasks?.pollIntervalMs ?? 1000;
+  for (const [k, n] of [['tasks.ttlMs', taskTtl], ['tasks.pollIntervalMs', taskPoll]] as const) {
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${k} must be a positive integer, got ${n}`);
+  }
+  const tasks = new TaskRuntime(registry, METHODS['tools/call']!, {
+    store: options.tasks?.store ?? createMemoryTaskStore(),
+    ttlMs: taskTtl,
+    pollIntervalMs: taskPoll,
+    stream: { keepAliveMs, maxBufferedBytes, counters: statelessCounters },
+    onError,
+  });
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
+    tasks,
     keepAliveMs,
     maxBufferedBytes,
     serverInfo,
@@ -386,6 +412,7 @@ export function createMcp(options: McpOptions): Mcp {
         inflight,
         pendingClientRequests,
         listenStreams: listen.count,
+        tasks: tasks.running,
         timers:
           (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + listen.timers,
         bufferedEvents: memory?.stats?.().events ?? 0,
@@ -395,6 +422,7 @@ export function createMcp(options: McpOptions): Mcp {
       closed = true;
       unsubscribe();
       listen.close();
+      tasks.close();
       transport.close();
     },
   };

@@ -13,6 +13,16 @@ export type { InputRequest, InputRequired, InputResponses } from './server/mrtr'
 export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
 export type { RequestStateOptions } from './mrtr/request-state';
+export { TASKS_EXTENSION } from './tasks/runtime';
+export {
+  createMemoryTaskStore,
+  createTaskId,
+  nextTaskState,
+  isTerminal,
+  TASK_TRANSITIONS,
+  TaskStoreFullError,
+} from './tasks/index';
+export type { MemoryTaskStore, MemoryTaskStoreOptions, TaskEvent, TaskPage, TaskRecord, TaskStatus, TaskStore, TaskUpdate, NewTaskRecord } from './tasks/index';
 export type { AuthInfo, FetchHandler, MaybePromise, RequestContext } from './types';
 export type {
   AnySchema,
@@ -50,6 +60,7 @@ export type {
   ToolAnnotations,
   ToolConfig,
   ToolHandler,
+  ToolTaskConfig,
 } from './server/types';
 export { createMemorySessionStore, createSessionId, nextSessionState, SESSION_TRANSITIONS } from './session/index';
 export type { SessionEvent, SessionRecord, SessionState, SessionStore } from './session/index';

@@ -447,6 +447,15 @@ export class CallContext implements HandlerContext, InputHost {
     return this.listRoots();
   }
 
+  /** Sessions run no 2026 tasks (yet): never a task. */
+  get taskId(): undefined {
+    return undefined;
+  }
+  startTask(): Promise<void> {
+    return Promise.resolve();
+  }
+  reportStatus(): void {}
+
   closeStream(retryMs?: number): void {
     if (!this.session.polling || !this.exchange.upgrade()) return;
     this.exchange.closeConnection(retryMs ?? this.session.retryMs);

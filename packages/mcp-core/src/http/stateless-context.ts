@@ -23,6 +23,13 @@ import type {
 import type { AuthInfo, RequestContext } from '../types';
 import type { StatelessExchange } from './stateless-exchange';
 
+/** What a run that is (or may become) a task does for the task methods of its context. */
+export interface TaskHooks {
+  readonly taskId: string | undefined;
+  start(): Promise<void>;
+  status(message: string): void;
+}
+
 const SHORT: Readonly<Record<InputRequest['method'], string>> = {
   'elicitation/create': 'elicitation',
   'sampling/createMessage': 'sampling',
@@ -157,6 +164,19 @@ export class StatelessContext implements HandlerContext, InputHost {
 
   /** Stateless streams are not resumable: there is nothing to close early. */
   closeStream(): void {}
+
+  /** Set by the transport when this run belongs to a task, or may become one. */
+  task: TaskHooks | undefined;
+
+  get taskId(): string | undefined {
+    return this.task?.taskId;
+  }
+  startTask(): Promise<void> {
+    return this.task?.start() ?? Promise.resolve();
+  }
+  reportStatus(message: string): void {
+    this.task?.status(message);
+  }
 
   /** InputHost: the questions still unanswered, once. */
   takeAsks(): Record<string, InputRequest> | undefined {

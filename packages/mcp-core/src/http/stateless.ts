@@ -25,6 +25,8 @@ import type { Accepts } from './media';
 import { checkMirrorHeaders } from './mirror-headers';
 import { acceptedResponse, errorResponse } from './responses';
 import { StatelessContext } from './stateless-context';
+import { TASKS_EXTENSION, taskFields } from '../tasks/runtime';
+import type { Outcome, TaskRuntime } from '../tasks/runtime';
 import { StatelessExchange } from './stateless-exchange';
 
 /** Resolved settings of the stateless path. */
@@ -43,7 +45,29 @@ export interface StatelessSettings {
   readonly onError: (error: unknown) => void;
   /** Open stateless SSE streams (shared with the exchanges). */
   readonly counters: { streams: number };
+  /** Tool calls that run as tasks (2026 tasks extension). */
+  readonly tasks: TaskRuntime;
 }
+
+/** Whether the request declared the tasks extension (M-10, DUAL-09). */
+const declaresTasks = (envelope: Envelope): boolean => {
+  const ext = envelope.clientCapabilities.extensions;
+  return isObject(ext) && isObject(ext[TASKS_EXTENSION]);
+};
+
+/** The -32021 for a task feature used without declaring the extension (TKX-02). */
+const tasksRequired = (what: string): McpError =>
+  new McpError(ErrorCode.MissingRequiredClientCapability, `${what} needs the client capability extensions["${TASKS_EXTENSION}"], which the request did not declare`, {
+    requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+  });
+
+/** Who owns a task created by a stateless request (TK1-10): the authenticated subject, else every anonymous caller. */
+const ownerOf = (rctx: RequestContext | undefined): string => {
+  const subject = rctx?.authInfo?.subject;
+  return subject === undefined ? 'anonymous' : `subject:${subject}`;
+};
+
+const TASK_METHODS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/update', 'tasks/cancel']);
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -186,6 +210,19 @@ export class StatelessHttp {
     if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
     if (req.method === 'server/discover') return this.#json(resultText(req.id, this.#discover));
     if (req.method === 'subscriptions/listen') return this.#listen(req, accepts, disconnectSignal(request, rctx));
+    if (TASK_METHODS.has(req.method)) return this.#task(req, envelope, rctx);
+    if (req.method === 'tools/call') {
+      const task = this.registry.tools.get(String(req.params?.name))?.task;
+      if (task !== undefined) {
+        const declared = declaresTasks(envelope);
+        if (!declared && task.support === 'required') {
+          const e = tasksRequired(`Tool "${String(req.params?.name)}" runs only as a task; it`);
+          return error(400, e.code, e.message, req.id, e.data);
+        }
+        if (declared && task.start !== 'explicit') return this.#startTask(req, envelope, rctx);
+        if (declared) return this.#run(req, METHODS['tools/call']!, envelope, accepts, rctx, () => disconnectSignal(request, rctx), true);
+      }
+    }
     const handler = NOT_STATELESS.has(req.method) || !Object.hasOwn(METHODS, req.method) ? undefined : METHODS[req.method];
     if (handler === undefined) {
       const removed = NOT_STATELESS.has(req.method) || req.method === 'initialize';
@@ -240,6 +277,7 @@ export class StatelessHttp {
     accepts: Accepts,
     rctx: RequestContext | undefined,
     signal: () => AbortSignal | undefined,
+    explicitTask = false,
   ): Promise<Response> {
     let ctx: StatelessContext;
     const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
@@ -247,20 +285,49 @@ export class StatelessHttp {
     ctx = new StatelessContext(req, envelope, exchange, rctx, signal);
     this.inflight++;
     const call: Call = { ctx, version: envelope.protocolVersion, session: undefined };
+    let finished = false;
     const finish = (text: string | undefined, status = 200) => {
+      if (finished) return;
+      finished = true;
       this.inflight--;
       ctx.dispose();
       exchange.reply(ctx.cancelled ? undefined : text, status);
     };
+    // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
+    let detached: Parameters<TaskRuntime['settle']>[0] | undefined;
+    if (explicitTask) {
+      ctx.task = {
+        taskId: undefined,
+        start: async () => {
+          if (detached !== undefined) return;
+          const { record, run } = await this.settings.tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+          detached = run;
+          this.settings.tasks.adopt(run, ctx);
+          finish(resultText(req.id, this.#handle(record)));
+        },
+        status: () => {},
+      };
+    }
     void (async () => {
+      let outcome: Outcome;
+      let binding: StateBinding | undefined;
       try {
         const nameKey = MRTR_NAME[req.method];
-        let binding: StateBinding | undefined;
         if (nameKey !== undefined) {
           binding = { method: req.method, name: await bindingName(req, nameKey), principal: rctx?.authInfo?.subject };
           await this.#restoreInput(req, ctx, binding);
         }
-        const result = await handler(this.registry, req.params, call);
+        outcome = { ok: await handler(this.registry, req.params, call) };
+      } catch (e) {
+        outcome = { error: e };
+      }
+      if (detached !== undefined) {
+        await this.settings.tasks.settle(detached, outcome);
+        return;
+      }
+      try {
+        if ('error' in outcome) throw outcome.error;
+        const result = outcome.ok;
         let text: string;
         if (isInputRequired(result)) text = resultText(req.id, await this.#inputRequired(result, ctx, binding!));
         else if (result instanceof RawJson) text = resultText(req.id, result);
@@ -272,6 +339,58 @@ export class StatelessHttp {
       }
     })();
     return exchange.response;
+  }
+
+  /** The task handle a `tools/call` answers with (TKX-03): `resultType: "task"` and the task's fields. */
+  #handle(record: Parameters<typeof taskFields>[0]): Record<string, unknown> {
+    // `content: []` keeps the answer a valid CallToolResult for clients and validators that know no tasks.
+    return { resultType: 'task', ...taskFields(record), content: [], _meta: this.#serverMeta };
+  }
+
+  /** A `tools/call` that runs as a task from the start: stored first, so a `tasks/get` right after finds it. */
+  async #startTask(req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
+    const tasks = this.settings.tasks;
+    try {
+      const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+      tasks.start(run);
+      return this.#json(resultText(req.id, this.#handle(record)));
+    } catch (e) {
+      const err = this.#errorObject(e);
+      return this.#json(errorText(req.id, err), statusOf(err.code));
+    }
+  }
+
+  /** `tasks/get`, `tasks/update`, `tasks/cancel` of the 2026 extension (TKX-04..08). */
+  async #task(req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
+    try {
+      // The gate comes before any lookup (TKX-02).
+      if (!declaresTasks(envelope)) throw tasksRequired(req.method);
+      const taskId = req.params?.taskId;
+      if (typeof taskId !== 'string' || taskId === '') throw new McpError(ErrorCode.InvalidParams, `${req.method} needs params.taskId, a non-empty string`);
+      const owner = ownerOf(rctx);
+      const tasks = this.settings.tasks;
+      if (req.method === 'tasks/get') {
+        const record = await tasks.get(taskId, owner);
+        const out: Record<string, unknown> = { resultType: 'complete', ...taskFields(record) };
+        if (record.status === 'completed' && isObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
+        if (record.status === 'failed' && record.error !== undefined) out.error = record.error;
+        if (record.status === 'input_required' && record.inputRequests !== undefined) out.inputRequests = record.inputRequests;
+        out._meta = this.#serverMeta;
+        return this.#json(resultText(req.id, out));
+      }
+      if (req.method === 'tasks/update') {
+        const responses = req.params?.inputResponses;
+        if (!isObject(responses)) throw new McpError(ErrorCode.InvalidParams, 'tasks/update needs params.inputResponses, an object of answers by key');
+        await tasks.update(taskId, owner, responses);
+      } else {
+        await tasks.cancel(taskId, owner);
+      }
+      // TKX-05, TKX-06: an empty acknowledgement.
+      return this.#json(resultText(req.id, { resultType: 'complete', _meta: this.#serverMeta }));
+    } catch (e) {
+      const err = this.#errorObject(e);
+      return this.#json(errorText(req.id, err), statusOf(err.code));
+    }
   }
 
   /** MRTR-04, MRTR-05: verifies the echoed state and hands the answers to the handler's context. */

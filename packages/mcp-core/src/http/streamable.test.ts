@@ -689,7 +689,7 @@ describe('stats() (leak checks)', () => {
     expect(busy.bufferedEvents).toBeGreaterThan(0);
 
     expect((await del(mcp, s)).status).toBe(200);
-    const zero = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, timers: 0, bufferedEvents: 0 };
+    const zero = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
     expect(mcp.stats()).toEqual(zero);
     expect(ctx.signal.aborted).toBe(true);
     // Both bodies end.

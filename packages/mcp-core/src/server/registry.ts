@@ -19,6 +19,7 @@ import type {
   ResourceTemplateHandler,
   ToolConfig,
   ToolHandler,
+  ToolTaskConfig,
 } from './types';
 
 /** A registered tool. */
@@ -30,6 +31,8 @@ export interface ToolEntry {
   readonly handler: ToolHandler<any>;
   /** Arguments mirrored in `Mcp-Param-*` headers (HDR-06); undefined when none. */
   readonly headerParams: readonly HeaderParam[] | undefined;
+  /** Task settings; undefined when the tool never runs as a task. */
+  readonly task: ToolTaskConfig | undefined;
 }
 /** A registered fixed resource. */
 export interface ResourceEntry {
@@ -172,6 +175,7 @@ export class Registry {
       output: config.outputSchema,
       handler,
       headerParams: headerParams.length > 0 ? headerParams : undefined,
+      task: config.task === undefined || (config.task.support ?? 'forbidden') === 'forbidden' ? undefined : config.task,
     };
     this.tools.set(name, entry);
     this.#changed('tools');

@@ -216,6 +216,34 @@ export interface HandlerContext {
    * the client reconnects after `retryMs` with `Last-Event-ID` and gets the rest. A no-op for other clients.
    */
   closeStream(retryMs?: number): void;
+  /** The task this run belongs to (a call that runs as a task); undefined otherwise. */
+  readonly taskId: string | undefined;
+  /**
+   * A tool whose `task.start` is `'explicit'` runs in the request until it calls this: the client then gets the
+   * task handle and the rest of the run is the task's (2026 tasks extension). Resolves at once everywhere else.
+   */
+  startTask(): Promise<void>;
+  /** Sets the task's status message (`statusMessage`); a no-op outside a task. */
+  reportStatus(message: string): void;
+}
+
+/** How a tool runs as a task (checklist §8). */
+export interface ToolTaskConfig {
+  /**
+   * `optional`: a task when the client supports tasks, a plain call otherwise; `required`: clients without task
+   * support get -32021 (2026). Default `forbidden`.
+   */
+  support?: 'forbidden' | 'optional' | 'required';
+  /** How long the task is kept after it was created, ms. Default: the server's `tasks.ttlMs`. */
+  ttlMs?: number;
+  /** The polling interval suggested to clients, ms. Default: the server's `tasks.pollIntervalMs`. */
+  pollIntervalMs?: number;
+  /**
+   * `immediately` (default): the call answers with the task handle at once and the handler runs as the task.
+   * `explicit`: the handler runs in the request (it may ask for input there, MRTR) until it calls
+   * `ctx.startTask()`.
+   */
+  start?: 'immediately' | 'explicit';
 }
 
 /** A tool definition (TOOL-02). */
@@ -236,6 +264,8 @@ export interface ToolConfig<In extends AnySchema | undefined = AnySchema | undef
    * carry `x-mcp-header` itself. Only string, integer and boolean properties qualify (HDR-07).
    */
   headers?: Record<string, string>;
+  /** Whether and how calls run as tasks (2026 tasks extension). Default: never. */
+  task?: ToolTaskConfig;
 }
 
 /** A tool handler: arguments (validated) and the context. */

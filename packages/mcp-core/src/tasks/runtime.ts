@@ -1,0 +1,305 @@
+/**
+ * Runs tool calls as tasks (checklist §8): a task outlives the request that started it, moves through the §8 state
+ * machine in a {@link TaskStore}, asks for input by parking in `input_required` (MRTR inside a task, resumed by
+ * `tasks/update`), and is cancelled through its handler's AbortSignal.
+ *
+ * The store holds what any process can read; the running handler lives in this process.
+ */
+import { isMcpError } from '../errors';
+import { ErrorCode } from '../jsonrpc/codes';
+import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
+import type { Envelope } from '../protocol/envelope';
+import type { Call } from '../server/call';
+import type { MethodHandler } from '../server/handlers';
+import { isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
+import type { InputRequest } from '../server/mrtr';
+import type { Registry } from '../server/registry';
+import type { ToolTaskConfig } from '../server/types';
+import type { RequestContext } from '../types';
+import { StatelessContext } from '../http/stateless-context';
+import { StatelessExchange } from '../http/stateless-exchange';
+import type { StatelessStreamSettings } from '../http/stateless-exchange';
+import { isTerminal } from './machine';
+import { createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
+import type { TaskRecord, TaskStore } from './store';
+
+/** The 2026 extension id (checklist §8.2). */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+/** Resolved task settings. */
+export interface TaskRuntimeSettings {
+  readonly store: TaskStore;
+  /** Default retention, ms. */
+  readonly ttlMs: number;
+  /** Default poll hint, ms. */
+  readonly pollIntervalMs: number;
+  readonly stream: StatelessStreamSettings;
+  readonly onError: (error: unknown) => void;
+}
+
+/** One task whose handler lives in this process. */
+interface Running {
+  readonly taskId: string;
+  readonly owner: string;
+  readonly request: JsonRpcRequest;
+  readonly envelope: Envelope;
+  readonly rctx: RequestContext | undefined;
+  readonly ac: AbortController;
+  answers: Record<string, unknown>;
+  state: unknown;
+  /** Aborts the attempt running now (its context). */
+  cancelAttempt: ((reason: string) => void) | undefined;
+  /** Wire keys ever sent (TKX-05: never reused over the task's life). */
+  readonly usedKeys: Set<string>;
+  /** Wire key → the handler's own key, for questions asked again under a fresh wire key. */
+  readonly keyOf: Map<string, string>;
+}
+
+/** The outcome of one handler run. */
+export type Outcome = { ok: unknown } | { error: unknown };
+
+/**
+ * The task handle fields common to every 2026 answer about a task (TKX-03): ISO times, `ttlMs`, `pollIntervalMs`.
+ * @param record The task.
+ * @returns The wire fields.
+ */
+export function taskFields(record: TaskRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    taskId: record.taskId,
+    status: record.status,
+    createdAt: new Date(record.createdAt).toISOString(),
+    lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
+    ttlMs: record.ttlMs,
+  };
+  if (record.statusMessage !== undefined) out.statusMessage = record.statusMessage;
+  if (record.pollIntervalMs !== undefined) out.pollIntervalMs = record.pollIntervalMs;
+  return out;
+}
+
+const errorObject = (error: unknown, onError: (e: unknown) => void): JsonRpcErrorObject => {
+  if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
+  onError(error);
+  return { code: ErrorCode.InternalError, message: 'Internal error' };
+};
+
+/** Tasks of this process over a store. */
+export class TaskRuntime {
+  readonly #running = new Map<string, Running>();
+
+  /**
+   * @param registry The tools.
+   * @param callTool The `tools/call` method implementation.
+   * @param settings Store, defaults, error sink.
+   */
+  constructor(
+    private readonly registry: Registry,
+    private readonly callTool: MethodHandler,
+    private readonly settings: TaskRuntimeSettings,
+  ) {}
+
+  /** Task handlers running (or parked in input_required) in this process. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Creates the task record (stored before the handle goes out, so a `tasks/get` right after finds it).
+   * @returns The record and its run, not started yet.
+   */
+  async create(
+    request: JsonRpcRequest,
+    envelope: Envelope,
+    rctx: RequestContext | undefined,
+    owner: string,
+    config: ToolTaskConfig,
+  ): Promise<{ record: TaskRecord; run: Running }> {
+    const record = await this.settings.store.create(
+      createTaskRecord({
+        owner,
+        ttlMs: config.ttlMs ?? this.settings.ttlMs,
+        pollIntervalMs: config.pollIntervalMs ?? this.settings.pollIntervalMs,
+        meta: { method: 'tools/call', tool: String(request.params?.name ?? ''), wire: '2026' },
+      }),
+    );
+    const run: Running = { taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), keyOf: new Map() };
+    this.#running.set(record.taskId, run);
+    return { record, run };
+  }
+
+  /**
+   * Starts a created task's handler in the background.
+   * @param run From {@link create}.
+   */
+  start(run: Running): void {
+    void this.#attempt(run);
+  }
+
+  /**
+   * Records what a handler run ended with: input needed, a result (an `isError` one included), or a protocol
+   * error (`failed`). A cancelled task keeps its status (TK1-07).
+   * @param run The task.
+   * @param outcome What the run produced.
+   */
+  async settle(run: Running, outcome: Outcome): Promise<void> {
+    const { store } = this.settings;
+    run.cancelAttempt = undefined;
+    if (run.ac.signal.aborted) return;
+    try {
+      if ('error' in outcome) {
+        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(outcome.error, this.settings.onError) });
+      } else if (isInputRequired(outcome.ok)) {
+        const requests: Record<string, unknown> = {};
+        for (const [key, req] of Object.entries(outcome.ok.requests)) {
+          const missing = missingCapability(req, run.envelope.clientCapabilities);
+          if (missing !== undefined) throw missingCapabilityError(req, missing);
+          // TKX-05: a question asked again (its answer was unusable) goes out under a new key.
+          let wire = key;
+          for (let n = 2; run.usedKeys.has(wire); n++) wire = `${key}~${n}`;
+          run.usedKeys.add(wire);
+          run.keyOf.set(wire, key);
+          requests[wire] = wireRequest(req);
+        }
+        run.state = outcome.ok.state;
+        if (Object.keys(requests).length === 0) {
+          // Only state to carry: nothing to ask, so run again at once.
+          this.start(run);
+          return;
+        }
+        await transitionTask(store, run.taskId, run.owner, 'needInput', { inputRequests: requests });
+        return;
+      } else {
+        await transitionTask(store, run.taskId, run.owner, 'complete', { result: outcome.ok });
+      }
+      this.#running.delete(run.taskId);
+    } catch (error) {
+      if (isMcpError(error) && error.code === ErrorCode.MissingRequiredClientCapability) {
+        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(error, this.settings.onError) }).catch(this.settings.onError);
+        this.#running.delete(run.taskId);
+        return;
+      }
+      // The task was cancelled or expired meanwhile: its outcome stands.
+      if (!isMcpError(error) || error.code !== ErrorCode.InvalidParams) this.settings.onError(error);
+      this.#running.delete(run.taskId);
+    }
+  }
+
+  /**
+   * The task as its owner sees it (TK1-10: another principal gets "not found").
+   * @throws McpError -32602 for an unknown, expired or foreign task.
+   */
+  async get(taskId: string, owner: string): Promise<TaskRecord> {
+    const record = await this.settings.store.get(taskId, owner);
+    if (record === undefined) throw taskNotFound(taskId);
+    return record;
+  }
+
+  /**
+   * `tasks/update`: answers to the task's open input requests (TKX-04). Answered keys leave `inputRequests` at
+   * once; when none is left the task works again and its handler runs with every answer. Keys the task did not
+   * ask are ignored (MRTR-06).
+   */
+  async update(taskId: string, owner: string, responses: Record<string, unknown>): Promise<void> {
+    const { store } = this.settings;
+    const record = await this.get(taskId, owner);
+    if (record.status !== 'input_required') return;
+    const open = record.inputRequests ?? {};
+    const answered = Object.keys(responses).filter((k) => Object.hasOwn(open, k));
+    if (answered.length === 0) return;
+    const run = this.#running.get(taskId);
+    if (run === undefined) {
+      // The handler lived in another process or before a restart: it cannot go on.
+      await transitionTask(store, taskId, owner, 'fail', {
+        error: { code: ErrorCode.InternalError, message: 'The task cannot resume: its execution is no longer running' },
+      });
+      return;
+    }
+    for (const k of answered) run.answers[run.keyOf.get(k) ?? k] = responses[k];
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(open)) if (!answered.includes(k)) rest[k] = open[k];
+    if (Object.keys(rest).length > 0) {
+      await patchTask(store, taskId, owner, { inputRequests: rest });
+      return;
+    }
+    await transitionTask(store, taskId, owner, 'resume');
+    this.start(run);
+  }
+
+  /**
+   * `tasks/cancel` (TKX-06): a live task becomes `cancelled` and its handler's signal aborts; a finished one is
+   * left as it is. Either way the caller acknowledges.
+   */
+  async cancel(taskId: string, owner: string): Promise<void> {
+    const record = await this.get(taskId, owner);
+    if (isTerminal(record.status)) return;
+    try {
+      await transitionTask(this.settings.store, taskId, owner, 'cancel', { statusMessage: 'Cancelled by the client' });
+    } catch (error) {
+      // It finished in the meantime: nothing to cancel.
+      if (!isMcpError(error) || error.code !== ErrorCode.InvalidParams) throw error;
+    }
+    const run = this.#running.get(taskId);
+    if (run !== undefined) {
+      run.ac.abort('The task was cancelled');
+      run.cancelAttempt?.('The task was cancelled');
+      this.#running.delete(taskId);
+    }
+  }
+
+  /**
+   * The status message a handler reports (`ctx.reportStatus`).
+   */
+  status(run: Running, message: string): void {
+    void patchTask(this.settings.store, run.taskId, run.owner, { statusMessage: message }).catch(() => {});
+  }
+
+  /** Aborts every running handler (server shutdown); their tasks stay as they are in the store. */
+  close(): void {
+    for (const run of this.#running.values()) {
+      run.ac.abort('The server is shutting down');
+      run.cancelAttempt?.('The server is shutting down');
+    }
+    this.#running.clear();
+  }
+
+  /**
+   * Hands a request's own context over to a task (`task.start: 'explicit'`): from now on its signal follows the
+   * task, and what it asks for parks the task.
+   */
+  adopt(run: Running, ctx: StatelessContext): void {
+    run.answers = { ...ctx.inputResponses };
+    // Keys answered in the request's MRTR rounds were used already (TKX-05).
+    for (const k of Object.keys(run.answers)) run.usedKeys.add(k);
+    run.state = ctx.requestState;
+    run.cancelAttempt = (reason) => ctx.cancel(reason);
+    ctx.task = { taskId: run.taskId, start: () => Promise.resolve(), status: (m) => this.status(run, m) };
+  }
+
+  async #attempt(run: Running): Promise<void> {
+    // No stream: a task's logs and progress have nowhere to go; its status message is what the client polls.
+    const exchange = new StatelessExchange(this.settings.stream, false, true, () => {});
+    const ctx = new StatelessContext(run.request, run.envelope, exchange, run.rctx, () => run.ac.signal);
+    ctx.setInput({ ...run.answers }, run.state);
+    ctx.task = { taskId: run.taskId, start: () => Promise.resolve(), status: (m) => this.status(run, m) };
+    run.cancelAttempt = (reason) => ctx.cancel(reason);
+    const call: Call = { ctx, version: run.envelope.protocolVersion, session: undefined };
+    let outcome: Outcome;
+    try {
+      outcome = { ok: await this.callTool(this.registry, run.request.params, call) };
+    } catch (error) {
+      outcome = { error };
+    }
+    // Answers of earlier rounds stay with the task (a retry brings only the new ones).
+    run.answers = { ...ctx.inputResponses };
+    await this.settle(run, outcome);
+  }
+}
+
+/** An input request as it appears on the wire (no elicitationId in 2026). */
+function wireRequest(request: InputRequest): Record<string, unknown> {
+  if (request.params === undefined) return { method: request.method };
+  if (request.method === 'elicitation/create' && 'elicitationId' in request.params) {
+    const { elicitationId: _id, ...params } = request.params;
+    return { method: request.method, params };
+  }
+  return { method: request.method, params: request.params };
+}
