@@ -310,13 +310,13 @@ export class StatelessHttp {
     }
     void (async () => {
       let outcome: Outcome;
-      let binding: StateBinding | undefined;
+      // Computed only when a requestState is opened or sealed (a SHA-256 of the arguments).
+      let binding: Promise<StateBinding> | undefined;
+      const nameKey = MRTR_NAME[req.method];
+      const bind = (): Promise<StateBinding> =>
+        (binding ??= bindingName(req, nameKey ?? 'name').then((name) => ({ method: req.method, name, principal: rctx?.authInfo?.subject })));
       try {
-        const nameKey = MRTR_NAME[req.method];
-        if (nameKey !== undefined) {
-          binding = { method: req.method, name: await bindingName(req, nameKey), principal: rctx?.authInfo?.subject };
-          await this.#restoreInput(req, ctx, binding);
-        }
+        if (nameKey !== undefined) await this.#restoreInput(req, ctx, bind);
         outcome = { ok: await handler(this.registry, req.params, call) };
       } catch (e) {
         outcome = { error: e };
@@ -329,7 +329,7 @@ export class StatelessHttp {
         if ('error' in outcome) throw outcome.error;
         const result = outcome.ok;
         let text: string;
-        if (isInputRequired(result)) text = resultText(req.id, await this.#inputRequired(result, ctx, binding!));
+        if (isInputRequired(result)) text = resultText(req.id, await this.#inputRequired(result, ctx, await bind()));
         else if (result instanceof RawJson) text = resultText(req.id, result);
         else text = resultText(req.id, this.#complete(result as Record<string, unknown>, req.method === 'resources/read' || req.method === 'resources/list' ? (call.cache ?? this.settings.cache) : undefined));
         finish(text);
@@ -394,7 +394,7 @@ export class StatelessHttp {
   }
 
   /** MRTR-04, MRTR-05: verifies the echoed state and hands the answers to the handler's context. */
-  async #restoreInput(req: JsonRpcRequest, ctx: StatelessContext, binding: StateBinding): Promise<void> {
+  async #restoreInput(req: JsonRpcRequest, ctx: StatelessContext, bind: () => Promise<StateBinding>): Promise<void> {
     const params = req.params ?? {};
     const responses = params.inputResponses;
     const sealed = params.requestState;
@@ -405,7 +405,7 @@ export class StatelessHttp {
     let answers: Record<string, unknown> = {};
     let state: unknown;
     if (sealed !== undefined) {
-      const payload = await this.settings.requestState.open(sealed, binding);
+      const payload = await this.settings.requestState.open(sealed, await bind());
       answers = { ...payload.answers };
       state = payload.user;
     }
