@@ -312,6 +312,8 @@ export function createMcp(options: McpOptions): Mcp {
     pollIntervalMs: taskPoll,
     stream: { keepAliveMs, maxBufferedBytes, counters: statelessCounters },
     onError,
+    // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
+    publish: announce,
   });
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
@@ -326,8 +328,10 @@ export function createMcp(options: McpOptions): Mcp {
     listen,
     onError,
   });
-  // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients.
+  // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status
+  // changes are 2026 listen-stream notifications only (TKX-09): 2025 sessions have no `notifications/tasks`.
   const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'tasks/status') return listen.dispatch(event);
     if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
     else transport.broadcast(messageText(`notifications/${event.type}`, {}));
     listen.dispatch(event);

@@ -137,12 +137,70 @@ describe('createMemoryBus', () => {
   });
 });
 
+const taskEvent = (task: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  type: 'tasks/status',
+  taskId: 't1',
+  owner: 'subject:alice',
+  task: { taskId: 't1', status: 'working', createdAt: '2026-01-01T00:00:00.000Z', ttlMs: 1000, ...task },
+  ...extra,
+});
+
 describe('toMcpEvent', () => {
   it('accepts every event type', () => {
-    expect(MCP_EVENT_TYPES).toEqual(['tools/list_changed', 'prompts/list_changed', 'resources/list_changed', 'resources/updated']);
+    expect(MCP_EVENT_TYPES).toEqual(['tools/list_changed', 'prompts/list_changed', 'resources/list_changed', 'resources/updated', 'tasks/status']);
     for (const type of MCP_EVENT_TYPES) {
-      const event = type === 'resources/updated' ? { type, uri: 'test://x' } : { type };
+      const event = type === 'resources/updated' ? { type, uri: 'test://x' } : type === 'tasks/status' ? taskEvent() : { type };
       expect(toMcpEvent(event)).toEqual(event);
     }
+  });
+
+  it('copies a tasks/status event: known fields only, its task a deep-frozen JSON copy (TKX-09)', () => {
+    const result = { content: [{ type: 'text', text: 'done' }], resultType: 'complete' };
+    const input = taskEvent({ status: 'completed', result, skipped: undefined }, { extra: 1 });
+    const event = toMcpEvent(input);
+    expect(event).toEqual({ type: 'tasks/status', taskId: 't1', owner: 'subject:alice', task: { ...input.task, skipped: undefined } });
+    expect(Object.keys(event)).toEqual(['type', 'taskId', 'owner', 'task']);
+    if (event.type !== 'tasks/status') throw new Error('narrowing');
+    expect(Object.hasOwn(event.task, 'skipped')).toBe(false); // JSON: undefined fields are gone
+    expect(event.task).not.toBe(input.task);
+    expect(event.task.result).not.toBe(result);
+    expect(Object.isFrozen(event)).toBe(true);
+    expect(Object.isFrozen(event.task)).toBe(true);
+    expect(Object.isFrozen((event.task.result as { content: object[] }).content[0])).toBe(true);
+    // The publisher changing its object afterwards changes nothing the listeners hold.
+    result.content[0]!.text = 'changed';
+    expect((event.task.result as { content: { text: string }[] }).content[0]!.text).toBe('done');
+  });
+
+  it('rejects a malformed tasks/status event', () => {
+    const cyclic: Record<string, unknown> = { taskId: 't1', status: 'working' };
+    cyclic.self = cyclic;
+    const bad: unknown[] = [
+      taskEvent({}, { taskId: undefined }),
+      taskEvent({}, { taskId: '' }),
+      taskEvent({}, { taskId: 7 }),
+      taskEvent({}, { owner: undefined }),
+      taskEvent({}, { owner: '' }),
+      taskEvent({}, { task: undefined }),
+      taskEvent({}, { task: [] }),
+      taskEvent({}, { task: 'working' }),
+      taskEvent({ taskId: 't2' }), // not the event's task
+      taskEvent({ taskId: undefined }),
+      taskEvent({ status: 'done' }), // not a task status
+      taskEvent({ status: undefined }),
+      taskEvent({ big: 1n }), // not JSON
+      taskEvent({}, { task: cyclic }),
+    ];
+    for (const event of bad) expect(() => toMcpEvent(event), JSON.stringify(event, (_k, v) => (typeof v === 'bigint' ? 'bigint' : v === cyclic ? 'cyclic' : v))).toThrow(TypeError);
+  });
+
+  it('carries a tasks/status event through the memory bus, validated before any listener', () => {
+    const bus = createMemoryBus();
+    const got: McpEvent[] = [];
+    bus.subscribe((e) => got.push(e));
+    expect(() => bus.publish(taskEvent({ status: 'nope' }) as unknown as McpEvent)).toThrow(TypeError);
+    expect(got).toEqual([]);
+    bus.publish(taskEvent({ status: 'input_required', inputRequests: { k: { method: 'roots/list' } } }) as unknown as McpEvent);
+    expect(got).toEqual([taskEvent({ status: 'input_required', inputRequests: { k: { method: 'roots/list' } } })]);
   });
 });

@@ -1,15 +1,36 @@
 /**
- * @module The notification bus: how code outside a request (an admin endpoint, a file watcher, later another
- * process through Redis or similar) announces that tools, prompts or resources changed. The transports subscribe
- * to it and turn each event into `notifications/*` on the streams that asked for it (SUB-04, SUB-07, SUB-08).
+ * @module The notification bus: how code outside a request (an admin endpoint, a file watcher, the task runtime,
+ * later another process through Redis or similar) announces that tools, prompts, resources or tasks changed. The
+ * transports subscribe to it and turn each event into `notifications/*` on the streams that asked for it (SUB-04,
+ * SUB-07, SUB-08, TKX-09).
  */
+
+import { isTaskStatus } from '../tasks/machine';
+
+/**
+ * A task's status changed (2026 tasks extension, TKX-09). Only 2026 `subscriptions/listen` streams that asked for
+ * `taskId` in `notifications.taskIds`, and whose principal is `owner`, receive it, as `notifications/tasks`.
+ */
+export interface TaskStatusEvent {
+  readonly type: 'tasks/status';
+  /** The task id. */
+  readonly taskId: string;
+  /** The principal that owns the task (TK1-10); it never reaches the wire. */
+  readonly owner: string;
+  /**
+   * The full task state as `tasks/get` shows it, without `resultType` and the server's `_meta`: `taskId`,
+   * `status`, the times, `ttlMs`, and `result`, `error` or `inputRequests` when the status has them.
+   */
+  readonly task: Readonly<Record<string, unknown>>;
+}
 
 /** A change the server announces. */
 export type McpEvent =
   | { readonly type: 'tools/list_changed' }
   | { readonly type: 'prompts/list_changed' }
   | { readonly type: 'resources/list_changed' }
-  | { readonly type: 'resources/updated'; readonly uri: string };
+  | { readonly type: 'resources/updated'; readonly uri: string }
+  | TaskStatusEvent;
 
 /** The `type` of an {@link McpEvent}. */
 export type McpEventType = McpEvent['type'];
@@ -20,6 +41,7 @@ export const MCP_EVENT_TYPES: readonly McpEventType[] = Object.freeze([
   'prompts/list_changed',
   'resources/list_changed',
   'resources/updated',
+  'tasks/status',
 ] as const);
 
 /** Carries events to every listener, in this process or (for other implementations) across processes. */
@@ -37,11 +59,40 @@ export interface MemoryBusOptions {
 }
 
 /** Frozen events without payload, shared by every publish (they carry nothing that could differ). */
-const BARE_EVENTS: Readonly<Record<Exclude<McpEventType, 'resources/updated'>, McpEvent>> = Object.freeze({
+const BARE_EVENTS: Readonly<Record<Exclude<McpEventType, 'resources/updated' | 'tasks/status'>, McpEvent>> = Object.freeze({
   'tools/list_changed': Object.freeze({ type: 'tools/list_changed' }),
   'prompts/list_changed': Object.freeze({ type: 'prompts/list_changed' }),
   'resources/list_changed': Object.freeze({ type: 'resources/list_changed' }),
 });
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Freezes a parsed JSON value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates a `tasks/status` event and returns a deep-frozen JSON copy of it (TKX-09). */
+function toTaskStatusEvent(value: Record<string, unknown>): TaskStatusEvent {
+  const { taskId, owner, task } = value;
+  if (typeof taskId !== 'string' || taskId.length === 0) throw new TypeError('A tasks/status event needs a non-empty string taskId');
+  if (typeof owner !== 'string' || owner.length === 0) throw new TypeError('A tasks/status event needs a non-empty string owner');
+  if (!isPlainObject(task)) throw new TypeError('A tasks/status event needs task, the task state object');
+  if (task.taskId !== taskId) throw new TypeError('A tasks/status event\'s task.taskId must equal its taskId');
+  if (!isTaskStatus(task.status)) throw new TypeError(`A tasks/status event's task.status must be a task status, got ${JSON.stringify(task.status) ?? typeof task.status}`);
+  let copy: Record<string, unknown>;
+  try {
+    // A JSON copy: what goes on the wire (and across processes) is JSON, and no listener shares the publisher's objects.
+    copy = JSON.parse(JSON.stringify(task)) as Record<string, unknown>;
+  } catch (error) {
+    throw new TypeError('A tasks/status event\'s task must be JSON-serialisable', { cause: error });
+  }
+  return Object.freeze({ type: 'tasks/status' as const, taskId, owner, task: deepFreeze(copy) });
+}
 
 /**
  * Checks that `value` is an {@link McpEvent} and returns a frozen copy holding only its known fields, so that no
@@ -49,11 +100,13 @@ const BARE_EVENTS: Readonly<Record<Exclude<McpEventType, 'resources/updated'>, M
  * process, a queue) should run what they receive through it too.
  *
  * @param value - The candidate event.
- * @returns A frozen, normalised copy of the event.
- * @throws TypeError when `value` is not an object, its `type` is unknown, or a `resources/updated` event's `uri`
- *   is not a non-empty string.
+ * @returns A frozen, normalised copy of the event (a `tasks/status` event's `task` is a deep-frozen JSON copy).
+ * @throws TypeError when `value` is not an object, its `type` is unknown, a `resources/updated` event's `uri`
+ *   is not a non-empty string, or a `tasks/status` event lacks a non-empty `taskId` or `owner`, or its `task` is
+ *   not a JSON object whose `taskId` is the event's and whose `status` is a task status.
  * @example
  * toMcpEvent({ type: 'resources/updated', uri: 'file:///a.txt' }); // { type: 'resources/updated', uri: 'file:///a.txt' }
+ * toMcpEvent({ type: 'tasks/status', taskId: 't1', owner: 'anonymous', task: { taskId: 't1', status: 'working' } });
  * toMcpEvent({ type: 'tools/changed' });                           // throws TypeError
  */
 export function toMcpEvent(value: unknown): McpEvent {
@@ -68,6 +121,7 @@ export function toMcpEvent(value: unknown): McpEvent {
     }
     return Object.freeze({ type, uri });
   }
+  if (type === 'tasks/status') return toTaskStatusEvent(value as Record<string, unknown>);
   if (typeof type === 'string' && Object.prototype.hasOwnProperty.call(BARE_EVENTS, type)) {
     return BARE_EVENTS[type as keyof typeof BARE_EVENTS];
   }

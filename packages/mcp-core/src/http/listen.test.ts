@@ -322,3 +322,134 @@ describe('ListenHub.open', () => {
     expect(await reader.rest()).toEqual([note('notifications/resources/updated', 'bus', { uri: 'test://a/1' }), finalResult('bus')]);
   });
 });
+
+describe('ListenHub: task status (TKX-09)', () => {
+  const ALICE = 'subject:alice';
+  const BOB = 'subject:bob';
+  const state = (taskId: string, status: string, extra: Record<string, unknown> = {}) => ({
+    taskId,
+    status,
+    createdAt: '2026-07-28T00:00:00.000Z',
+    lastUpdatedAt: '2026-07-28T00:00:01.000Z',
+    ttlMs: 60_000,
+    ...extra,
+  });
+  const taskEvent = (taskId: string, owner: string, status: string, extra: Record<string, unknown> = {}): McpEvent => ({
+    type: 'tasks/status',
+    taskId,
+    owner,
+    task: state(taskId, status, extra),
+  });
+
+  it('acknowledges the distinct non-empty taskIds, and only with an owner', async () => {
+    const hub = makeHub();
+    const a = new FrameReader(hub.open('a', { toolsListChanged: true, taskIds: ['t1', 't2', 't1', '', 3 as unknown as string] }, undefined, ALICE));
+    expect((await a.message()).params.notifications).toEqual({ toolsListChanged: true, taskIds: ['t1', 't2'] });
+    // No owner: the transport did not accept the ask, so the hub honours nothing of it.
+    const b = new FrameReader(hub.open('b', { taskIds: ['t1'] }));
+    expect((await b.message()).params.notifications).toEqual({});
+    // Nothing left: omitted, like an empty resourceSubscriptions.
+    const c = new FrameReader(hub.open('c', { taskIds: [] }, undefined, ALICE));
+    expect((await c.message()).params.notifications).toEqual({});
+    hub.dispatch(taskEvent('t1', ALICE, 'working'));
+    hub.close();
+    expect(await a.rest()).toEqual([note('notifications/tasks', 'a', state('t1', 'working')), finalResult('a')]);
+    expect(await b.rest()).toEqual([finalResult('b')]);
+    expect(await c.rest()).toEqual([finalResult('c')]);
+  });
+
+  it('sends the task state tagged with each stream id, only for accepted ids and the same owner', async () => {
+    const hub = makeHub();
+    const alice1 = new FrameReader(hub.open('alice-1', { taskIds: ['t1'] }, undefined, ALICE));
+    const alice2 = new FrameReader(hub.open(2, { taskIds: ['t1', 't2'] }, undefined, ALICE));
+    // Bob asks for Alice's task id (he guessed or stole it): accepted in the ack, never delivered.
+    const bob = new FrameReader(hub.open('bob', { taskIds: ['t1', 't3'] }, undefined, BOB));
+    const plain = new FrameReader(hub.open('plain', { toolsListChanged: true, resourcesListChanged: true }));
+    for (const r of [alice1, alice2, bob, plain]) await r.message();
+
+    hub.dispatch(taskEvent('t1', ALICE, 'working'));
+    hub.dispatch(taskEvent('t2', ALICE, 'input_required', { inputRequests: { k: { method: 'roots/list' } } }));
+    hub.dispatch(taskEvent('t9', ALICE, 'working')); // nobody asked
+    hub.dispatch(taskEvent('t3', BOB, 'failed', { error: { code: -32603, message: 'x' } }));
+    hub.dispatch(taskEvent('t1', ALICE, 'completed', { result: { content: [], resultType: 'complete' } }));
+    hub.dispatch({ type: 'tools/list_changed' });
+    hub.close();
+
+    expect(await alice1.rest()).toEqual([
+      note('notifications/tasks', 'alice-1', state('t1', 'working')),
+      note('notifications/tasks', 'alice-1', state('t1', 'completed', { result: { content: [], resultType: 'complete' } })),
+      finalResult('alice-1'),
+    ]);
+    expect(await alice2.rest()).toEqual([
+      note('notifications/tasks', 2, state('t1', 'working')),
+      note('notifications/tasks', 2, state('t2', 'input_required', { inputRequests: { k: { method: 'roots/list' } } })),
+      note('notifications/tasks', 2, state('t1', 'completed', { result: { content: [], resultType: 'complete' } })),
+      finalResult(2),
+    ]);
+    expect(await bob.rest()).toEqual([note('notifications/tasks', 'bob', state('t3', 'failed', { error: { code: -32603, message: 'x' } })), finalResult('bob')]);
+    expect(await plain.rest()).toEqual([note('notifications/tools/list_changed', 'plain'), finalResult('plain')]);
+  });
+
+  it('keeps a task _meta, with the subscription id last and winning, as one JSON line', async () => {
+    const hub = makeHub();
+    const reader = new FrameReader(hub.open('m"', { taskIds: ['t1'] }, undefined, ALICE));
+    await reader.message();
+    hub.dispatch(taskEvent('t1', ALICE, 'working', { statusMessage: 'a\nb "q"', _meta: { 'x/y': 1, [KEY]: 'forged' } }));
+    const frame = await reader.next();
+    const expected = {
+      jsonrpc: '2.0',
+      method: 'notifications/tasks',
+      params: { ...state('t1', 'working', { statusMessage: 'a\nb "q"' }), _meta: { 'x/y': 1, [KEY]: 'm"' } },
+    };
+    expect(frame?.raw).toBe(`data: ${JSON.stringify(expected)}\n\n`);
+    hub.close();
+  });
+
+  it('forgets a closed stream in the task index: later events neither reach nor trouble it', async () => {
+    const hub = makeHub();
+    const controller = new AbortController();
+    const gone = new FrameReader(hub.open('gone', { taskIds: ['t1'] }, controller.signal, ALICE));
+    const stays = new FrameReader(hub.open('stays', { taskIds: ['t1'] }, undefined, ALICE));
+    await gone.message();
+    await stays.message();
+    controller.abort();
+    expect(hub.count).toBe(1);
+    hub.dispatch(taskEvent('t1', ALICE, 'working'));
+    await stays.cancel();
+    expect(hub.count).toBe(0);
+    expect(() => hub.dispatch(taskEvent('t1', ALICE, 'completed'))).not.toThrow();
+    expect(await gone.rest()).toEqual([]);
+    // A new stream for the same task starts clean.
+    const again = new FrameReader(hub.open('again', { taskIds: ['t1'] }, undefined, ALICE));
+    await again.message();
+    hub.dispatch(taskEvent('t1', ALICE, 'cancelled'));
+    hub.close();
+    expect(await again.rest()).toEqual([note('notifications/tasks', 'again', state('t1', 'cancelled')), finalResult('again')]);
+  });
+
+  it('drops a slow task listener without disturbing the others', async () => {
+    const hub = makeHub({ maxBufferedBytes: 600 });
+    const slow = hub.open('slow', { taskIds: ['t1'] }, undefined, ALICE);
+    const fast = new FrameReader(hub.open('fast', { taskIds: ['t1'] }, undefined, ALICE));
+    await fast.message();
+    for (let i = 0; i < 10; i++) {
+      hub.dispatch(taskEvent('t1', ALICE, 'working', { statusMessage: `step ${i}` }));
+      await fast.message();
+    }
+    expect(hub.count).toBe(1);
+    await expect(slow.body!.getReader().read()).rejects.toThrow(/overflow/);
+    hub.close();
+  });
+
+  it('is driven from the memory bus', async () => {
+    const hub = makeHub();
+    const bus = createMemoryBus();
+    bus.subscribe((event) => hub.dispatch(event));
+    const reader = new FrameReader(hub.open('bus', { taskIds: ['t1'] }, undefined, ALICE));
+    await reader.message();
+    bus.publish(taskEvent('t1', ALICE, 'working'));
+    bus.publish(taskEvent('t1', BOB, 'working'));
+    hub.close();
+    expect(await reader.rest()).toEqual([note('notifications/tasks', 'bus', state('t1', 'working')), finalResult('bus')]);
+  });
+});

@@ -3,11 +3,12 @@
  *
  * Each listen request becomes one SSE response whose first event is the acknowledgement (SUB-03); events from the
  * notification bus are then fanned out to the streams whose filter asked for them, each copy tagged with that
- * stream's own subscription id (SUB-04, SUB-07). The stream ends when the client goes away (abort or cancel, an
+ * stream's own subscription id (SUB-04, SUB-07). Task status changes go only to streams that asked for that task
+ * and whose principal owns it (TKX-09). The stream ends when the client goes away (abort or cancel, an
  * abrupt close with no response) or when the server ends it with the final listen result (SUB-06, TRAP-11).
  */
 
-import type { McpEvent } from '../bus/index';
+import type { McpEvent, TaskStatusEvent } from '../bus/bus';
 import type { JsonRpcId } from '../jsonrpc/messages';
 import { resultText } from '../jsonrpc/serialize';
 import { encodeSseEvent } from '../sse/encode';
@@ -27,6 +28,8 @@ export interface SubscriptionFilter {
   resourcesListChanged?: boolean;
   /** Receive `notifications/resources/updated` for these URIs and their sub-resources. */
   resourceSubscriptions?: string[];
+  /** Receive `notifications/tasks` for these tasks (2026 tasks extension, TKX-09); honoured only for a known principal. */
+  taskIds?: string[];
 }
 
 /** How the {@link ListenHub} runs its streams and what the server honours. */
@@ -62,6 +65,10 @@ interface Subscription {
   readonly resourcesList: boolean;
   /** Honoured resource subscriptions; undefined when none. */
   readonly resources: ReadonlySet<string> | undefined;
+  /** Accepted task ids (each indexed in the hub's task index); undefined when none, so plain streams pay nothing. */
+  readonly taskIds: readonly string[] | undefined;
+  /** The principal the stream's tasks must belong to (TK1-10); undefined when it asked for no task. */
+  readonly owner: string | undefined;
   readonly sse: SseStream;
 }
 
@@ -77,6 +84,24 @@ const metaOpen = `,"params":{"_meta":{${JSON.stringify(SUBSCRIPTION_ID_META_KEY)
 
 /** One SSE frame `data: <prefix><id><suffix>\n\n`: the prefix is built once per event, the id differs per stream (SUB-04). */
 const frame = (prefix: string, idJson: string, suffix: string): string => encodeSseEvent({ data: prefix + idJson + suffix });
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * The JSON text of a `notifications/tasks` message up to its subscription id (TKX-09, SUB-04): params are the task
+ * state, its `_meta` (if any) kept, with the subscription id as the last `_meta` entry. Close it with `}}}`.
+ */
+function taskPrefix(task: Readonly<Record<string, unknown>>): string {
+  const { _meta: meta, ...rest } = task;
+  const others: Record<string, unknown> = {};
+  if (isPlainObject(meta)) {
+    for (const [k, v] of Object.entries(meta)) if (k !== SUBSCRIPTION_ID_META_KEY) others[k] = v;
+  }
+  // `_meta` is the last key (no other key is an array index), so the text ends with the `}}` of `_meta` and params.
+  const params = JSON.stringify({ ...rest, _meta: others });
+  const open = params.slice(0, -2);
+  return `{"jsonrpc":"2.0","method":"notifications/tasks","params":${open}${open.endsWith('{') ? '' : ','}${JSON.stringify(SUBSCRIPTION_ID_META_KEY)}:`;
+}
 
 /** Throws a RangeError unless `value` is a non-negative number (Infinity allowed when `infinite`). */
 function checkCount(name: string, value: unknown, infinite: boolean): void {
@@ -122,6 +147,8 @@ function uriCandidates(uri: string): string[] {
 export class ListenHub {
   readonly #settings: ListenSettings;
   readonly #subs = new Set<Subscription>();
+  /** Task id → the streams that accepted it (TKX-09): a task event touches only them, whatever the stream count. */
+  readonly #byTask = new Map<string, Set<Subscription>>();
 
   /**
    * @param settings - Keep-alive, buffer cap, stream cap, what the server honours and the final result's `_meta`.
@@ -157,6 +184,12 @@ export class ListenHub {
    * false, absent and unsupported kinds are omitted, and `resourceSubscriptions` appears only when honoured and
    * non-empty (SUB-03, SUB-08; the id keeps its JSON type, TRAP-19). Nothing for the subscription goes out before it.
    *
+   * `taskIds` (2026 tasks extension) is honoured only with an `owner`: the transport passes the listener's principal
+   * once it has checked that the request declared the extension (TKX-08). The ack then lists the distinct non-empty
+   * ids (unknown ones included: a task of another principal is simply never delivered, so the ack reveals nothing),
+   * and `notifications/tasks` for one of them reaches this stream only when the task's owner is `owner` (TKX-09,
+   * TK1-10). Without an owner, or with no id left, `taskIds` is omitted from the ack.
+   *
    * `signal` (the HTTP request's abort signal, optional) ends the subscription when it aborts; the reader cancelling
    * the body does too (SUB-07). Both are abrupt closes: no final result is sent (SUB-06). Nothing survives the close:
    * no timer, no hub entry, no abort listener.
@@ -164,9 +197,10 @@ export class ListenHub {
    * @param id - The listen request's JSON-RPC id; it becomes the subscription id.
    * @param filter - The request's `params.notifications` (SUB-01).
    * @param signal - Ends the subscription when it aborts.
+   * @param owner - The listener's principal, exactly as tasks are owned; without it `taskIds` is not honoured.
    * @returns The streaming response.
    */
-  open(id: JsonRpcId, filter: SubscriptionFilter, signal?: AbortSignal): Response {
+  open(id: JsonRpcId, filter: SubscriptionFilter, signal?: AbortSignal, owner?: string): Response {
     const honours = this.#settings.honours;
     const wants = (kind: ListKind): boolean => filter[kind] === true && honours[kind] === true;
     const tools = wants('toolsListChanged');
@@ -177,12 +211,18 @@ export class ListenHub {
       uris = [...new Set(filter.resourceSubscriptions.filter((u): u is string => typeof u === 'string'))];
       if (uris.length === 0) uris = undefined;
     }
+    let taskIds: string[] | undefined;
+    if (owner !== undefined && Array.isArray(filter.taskIds)) {
+      taskIds = [...new Set(filter.taskIds.filter((t): t is string => typeof t === 'string' && t !== ''))];
+      if (taskIds.length === 0) taskIds = undefined;
+    }
 
     const notifications: SubscriptionFilter = {};
     if (tools) notifications.toolsListChanged = true;
     if (prompts) notifications.promptsListChanged = true;
     if (resourcesList) notifications.resourcesListChanged = true;
     if (uris !== undefined) notifications.resourceSubscriptions = uris;
+    if (taskIds !== undefined) notifications.taskIds = taskIds;
 
     let sub: Subscription | undefined;
     const onAbort = (): void => sub?.sse.close();
@@ -191,7 +231,7 @@ export class ListenHub {
       maxBufferedBytes: this.#settings.maxBufferedBytes,
       // close, cancel (SUB-07) or overflow: forget the stream and its abort listener.
       onClose: () => {
-        if (sub !== undefined) this.#subs.delete(sub);
+        if (sub !== undefined) this.#forget(sub);
         signal?.removeEventListener('abort', onAbort);
       },
     });
@@ -214,6 +254,8 @@ export class ListenHub {
       prompts,
       resourcesList,
       resources: uris === undefined ? undefined : new Set(uris),
+      taskIds,
+      owner: taskIds === undefined ? undefined : owner,
       sse,
     };
 
@@ -222,6 +264,13 @@ export class ListenHub {
       sse.close();
     } else if (!sse.closed) {
       this.#subs.add(sub);
+      if (taskIds !== undefined) {
+        for (const taskId of taskIds) {
+          let set = this.#byTask.get(taskId);
+          if (set === undefined) this.#byTask.set(taskId, (set = new Set()));
+          set.add(sub);
+        }
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
     }
     return new Response(sse.body, { status: 200, headers: SSE_HEADERS });
@@ -237,10 +286,18 @@ export class ListenHub {
    * one string concatenation. Unrequested kinds are never sent (SUB-04); progress and log messages never come
    * through here (SUB-05).
    *
+   * `tasks/status` becomes `notifications/tasks` with params = the task state plus the subscription id in `_meta`,
+   * sent only to streams whose ack accepted the task id and whose owner is the task's owner (TKX-09, TK1-10). The
+   * streams are found through an index by task id, so a task event costs nothing per unrelated stream.
+   *
    * @param event - The change, as published on the bus.
    */
   dispatch(event: McpEvent): void {
     if (this.#subs.size === 0) return;
+    if (event.type === 'tasks/status') {
+      this.#dispatchTask(event);
+      return;
+    }
     if (event.type === 'resources/updated') {
       let candidates: string[] | undefined;
       let prefix: string | undefined;
@@ -263,6 +320,32 @@ export class ListenHub {
       if (!sub[key]) continue;
       prefix ??= `{"jsonrpc":"2.0","method":"${method}"${metaOpen}`;
       sub.sse.send(frame(prefix, sub.idJson, '}}}'));
+    }
+  }
+
+  #dispatchTask(event: TaskStatusEvent): void {
+    // Defensive: an event from another bus implementation that skipped toMcpEvent.
+    if (typeof event.taskId !== 'string' || typeof event.owner !== 'string' || !isPlainObject(event.task)) return;
+    const subs = this.#byTask.get(event.taskId);
+    if (subs === undefined) return;
+    let prefix: string | undefined;
+    // A snapshot: a send can close a slow stream, which leaves the set.
+    for (const sub of Array.from(subs)) {
+      if (sub.owner !== event.owner) continue;
+      prefix ??= taskPrefix(event.task);
+      sub.sse.send(frame(prefix, sub.idJson, '}}}'));
+    }
+  }
+
+  /** Drops a closed stream from the hub and from the task index. */
+  #forget(sub: Subscription): void {
+    this.#subs.delete(sub);
+    if (sub.taskIds === undefined) return;
+    for (const taskId of sub.taskIds) {
+      const set = this.#byTask.get(taskId);
+      if (set === undefined) continue;
+      set.delete(sub);
+      if (set.size === 0) this.#byTask.delete(taskId);
     }
   }
 

@@ -25,7 +25,7 @@ import type { Accepts } from './media';
 import { checkMirrorHeaders } from './mirror-headers';
 import { acceptedResponse, errorResponse } from './responses';
 import { StatelessContext } from './stateless-context';
-import { TASKS_EXTENSION, taskFields } from '../tasks/runtime';
+import { TASKS_EXTENSION, taskFields, taskState } from '../tasks/runtime';
 import type { Outcome, TaskRuntime } from '../tasks/runtime';
 import { StatelessExchange } from './stateless-exchange';
 
@@ -209,7 +209,7 @@ export class StatelessHttp {
     const mismatch = checkMirrorHeaders(request.headers, req.method, req.params, (name) => this.registry.tools.get(name)?.headerParams);
     if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
     if (req.method === 'server/discover') return this.#json(resultText(req.id, this.#discover));
-    if (req.method === 'subscriptions/listen') return this.#listen(req, accepts, disconnectSignal(request, rctx));
+    if (req.method === 'subscriptions/listen') return this.#listen(req, envelope, accepts, rctx, disconnectSignal(request, rctx));
     if (TASK_METHODS.has(req.method)) return this.#task(req, envelope, rctx);
     if (req.method === 'tools/call') {
       const task = this.registry.tools.get(String(req.params?.name))?.task;
@@ -245,9 +245,19 @@ export class StatelessHttp {
     return new Response(text, { status, headers: { 'content-type': 'application/json' } });
   }
 
-  #listen(req: JsonRpcRequest, accepts: Accepts, signal: AbortSignal | undefined): Response {
+  #listen(req: JsonRpcRequest, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined, signal: AbortSignal | undefined): Response {
     const filter = req.params?.notifications;
     if (!isObject(filter)) return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
+    // TKX-08: asking for taskIds needs the tasks extension, declared in this request (its shape is checked after).
+    const taskIds = filter.taskIds;
+    const wantsTasks = taskIds !== undefined;
+    if (wantsTasks && !declaresTasks(envelope)) {
+      const e = tasksRequired('subscriptions/listen with params.notifications.taskIds');
+      return error(400, e.code, e.message, req.id, e.data);
+    }
+    if (wantsTasks && (!Array.isArray(taskIds) || !taskIds.every((t) => typeof t === 'string'))) {
+      return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.taskIds must be an array of task id strings' }));
+    }
     for (const k of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
       if (filter[k] !== undefined && typeof filter[k] !== 'boolean') {
         return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: `params.notifications.${k} must be a boolean` }));
@@ -267,7 +277,8 @@ export class StatelessHttp {
         headers: { 'retry-after': '5' },
       });
     }
-    return hub.open(req.id, filter as SubscriptionFilter, signal);
+    // TKX-09: the stream's tasks are those of this principal only (TK1-10), so it is kept with the stream.
+    return hub.open(req.id, filter as SubscriptionFilter, signal, wantsTasks ? ownerOf(rctx) : undefined);
   }
 
   #run(
@@ -371,11 +382,7 @@ export class StatelessHttp {
       const tasks = this.settings.tasks;
       if (req.method === 'tasks/get') {
         const record = await tasks.get(taskId, owner);
-        const out: Record<string, unknown> = { resultType: 'complete', ...taskFields(record) };
-        if (record.status === 'completed' && isObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
-        if (record.status === 'failed' && record.error !== undefined) out.error = record.error;
-        if (record.status === 'input_required' && record.inputRequests !== undefined) out.inputRequests = record.inputRequests;
-        out._meta = this.#serverMeta;
+        const out: Record<string, unknown> = { resultType: 'complete', ...taskState(record), _meta: this.#serverMeta };
         return this.#json(resultText(req.id, out));
       }
       if (req.method === 'tasks/update') {

@@ -3,8 +3,11 @@
  * machine in a {@link TaskStore}, asks for input by parking in `input_required` (MRTR inside a task, resumed by
  * `tasks/update`), and is cancelled through its handler's AbortSignal.
  *
- * The store holds what any process can read; the running handler lives in this process.
+ * The store holds what any process can read; the running handler lives in this process. Every status change is
+ * announced as a `tasks/status` bus event (TKX-09), which listen streams that asked for the task turn into
+ * `notifications/tasks`.
  */
+import type { TaskStatusEvent } from '../bus/bus';
 import { isMcpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
@@ -35,6 +38,11 @@ export interface TaskRuntimeSettings {
   readonly pollIntervalMs: number;
   readonly stream: StatelessStreamSettings;
   readonly onError: (error: unknown) => void;
+  /**
+   * Announces every status change (create, needInput, resume, complete, fail, cancel) as a `tasks/status` event
+   * (TKX-09). It must not throw; what it throws goes to `onError`. Default: announce nothing.
+   */
+  readonly publish?: (event: TaskStatusEvent) => void;
 }
 
 /** One task whose handler lives in this process. */
@@ -73,6 +81,23 @@ export function taskFields(record: TaskRecord): Record<string, unknown> {
   };
   if (record.statusMessage !== undefined) out.statusMessage = record.statusMessage;
   if (record.pollIntervalMs !== undefined) out.pollIntervalMs = record.pollIntervalMs;
+  return out;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * The full 2026 task state, as `tasks/get` shows it (TKX-03, TKX-04, TKX-07) and `notifications/tasks` carries it
+ * (TKX-09): {@link taskFields}, plus `result` (with `resultType: "complete"`) when completed, `error` when failed,
+ * and the open `inputRequests` when input_required. Without `resultType` and `_meta`, which the answer adds.
+ * @param record The task.
+ * @returns The wire fields.
+ */
+export function taskState(record: TaskRecord): Record<string, unknown> {
+  const out = taskFields(record);
+  if (record.status === 'completed' && isObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
+  if (record.status === 'failed' && record.error !== undefined) out.error = record.error;
+  if (record.status === 'input_required' && record.inputRequests !== undefined) out.inputRequests = record.inputRequests;
   return out;
 }
 
@@ -123,6 +148,7 @@ export class TaskRuntime {
     );
     const run: Running = { taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), keyOf: new Map() };
     this.#running.set(record.taskId, run);
+    this.#announce(record);
     return { record, run };
   }
 
@@ -146,7 +172,7 @@ export class TaskRuntime {
     if (run.ac.signal.aborted) return;
     try {
       if ('error' in outcome) {
-        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(outcome.error, this.settings.onError) });
+        this.#announce(await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(outcome.error, this.settings.onError) }));
       } else if (isInputRequired(outcome.ok)) {
         const requests: Record<string, unknown> = {};
         for (const [key, req] of Object.entries(outcome.ok.requests)) {
@@ -165,15 +191,15 @@ export class TaskRuntime {
           this.start(run);
           return;
         }
-        await transitionTask(store, run.taskId, run.owner, 'needInput', { inputRequests: requests });
+        this.#announce(await transitionTask(store, run.taskId, run.owner, 'needInput', { inputRequests: requests }));
         return;
       } else {
-        await transitionTask(store, run.taskId, run.owner, 'complete', { result: outcome.ok });
+        this.#announce(await transitionTask(store, run.taskId, run.owner, 'complete', { result: outcome.ok }));
       }
       this.#running.delete(run.taskId);
     } catch (error) {
       if (isMcpError(error) && error.code === ErrorCode.MissingRequiredClientCapability) {
-        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(error, this.settings.onError) }).catch(this.settings.onError);
+        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(error, this.settings.onError) }).then((r) => this.#announce(r), this.settings.onError);
         this.#running.delete(run.taskId);
         return;
       }
@@ -208,9 +234,11 @@ export class TaskRuntime {
     const run = this.#running.get(taskId);
     if (run === undefined) {
       // The handler lived in another process or before a restart: it cannot go on.
-      await transitionTask(store, taskId, owner, 'fail', {
-        error: { code: ErrorCode.InternalError, message: 'The task cannot resume: its execution is no longer running' },
-      });
+      this.#announce(
+        await transitionTask(store, taskId, owner, 'fail', {
+          error: { code: ErrorCode.InternalError, message: 'The task cannot resume: its execution is no longer running' },
+        }),
+      );
       return;
     }
     for (const k of answered) run.answers[run.keyOf.get(k) ?? k] = responses[k];
@@ -220,7 +248,7 @@ export class TaskRuntime {
       await patchTask(store, taskId, owner, { inputRequests: rest });
       return;
     }
-    await transitionTask(store, taskId, owner, 'resume');
+    this.#announce(await transitionTask(store, taskId, owner, 'resume'));
     this.start(run);
   }
 
@@ -232,7 +260,7 @@ export class TaskRuntime {
     const record = await this.get(taskId, owner);
     if (isTerminal(record.status)) return;
     try {
-      await transitionTask(this.settings.store, taskId, owner, 'cancel', { statusMessage: 'Cancelled by the client' });
+      this.#announce(await transitionTask(this.settings.store, taskId, owner, 'cancel', { statusMessage: 'Cancelled by the client' }));
     } catch (error) {
       // It finished in the meantime: nothing to cancel.
       if (!isMcpError(error) || error.code !== ErrorCode.InvalidParams) throw error;
@@ -272,6 +300,17 @@ export class TaskRuntime {
     run.state = ctx.requestState;
     run.cancelAttempt = (reason) => ctx.cancel(reason);
     ctx.task = { taskId: run.taskId, start: () => Promise.resolve(), status: (m) => this.status(run, m) };
+  }
+
+  /** Publishes a status change (TKX-09); a failing publisher is reported, never thrown into the state machine. */
+  #announce(record: TaskRecord): void {
+    const publish = this.settings.publish;
+    if (publish === undefined) return;
+    try {
+      publish({ type: 'tasks/status', taskId: record.taskId, owner: record.owner, task: taskState(record) });
+    } catch (error) {
+      this.settings.onError(error);
+    }
   }
 
   async #attempt(run: Running): Promise<void> {
