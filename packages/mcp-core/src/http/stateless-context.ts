@@ -62,8 +62,25 @@ export class StatelessContext implements HandlerContext, InputHost {
     private readonly envelope: Envelope,
     readonly exchange: StatelessExchange,
     private readonly rctx: RequestContext | undefined,
-    private readonly disconnect: () => AbortSignal | undefined,
+    private disconnect: () => AbortSignal | undefined,
   ) {}
+
+  /**
+   * Switches what cancels this run (a run that became a task follows the task from then on).
+   * @param source The new cancellation source.
+   */
+  follow(source: () => AbortSignal | undefined): void {
+    this.dispose();
+    this.disconnect = source;
+    if (this.#ac === undefined) return;
+    const d = (this.#disconnectSignal = source());
+    if (d === undefined) return;
+    if (d.aborted) this.cancel(String(d.reason ?? 'Cancelled'));
+    else {
+      this.#onDisconnect = () => this.cancel(String(d.reason ?? 'Cancelled'));
+      d.addEventListener('abort', this.#onDisconnect, { once: true });
+    }
+  }
 
   /**
    * Created on first use: a handler that never looks at its signal costs no AbortController and no disconnect

@@ -306,16 +306,18 @@ export class StatelessHttp {
     };
     // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
     let detached: Parameters<TaskRuntime['settle']>[0] | undefined;
+    let starting: Promise<void> | undefined;
     if (explicitTask) {
       ctx.task = {
         taskId: undefined,
-        start: async () => {
-          if (detached !== undefined) return;
-          const { record, run } = await this.settings.tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
-          detached = run;
-          this.settings.tasks.adopt(run, ctx);
-          finish(resultText(req.id, this.#handle(record)));
-        },
+        // One task however often (or concurrently) the handler calls it.
+        start: () =>
+          (starting ??= (async () => {
+            const { record, run } = await this.settings.tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+            detached = run;
+            this.settings.tasks.adopt(run, ctx);
+            finish(resultText(req.id, this.#handle(record)));
+          })()),
         status: () => {},
       };
     }

@@ -121,6 +121,25 @@ export function checkCacheHint(where: string, hint: CacheHint | undefined): Cach
 }
 
 /**
+ * Checks a tool's task settings at registration (§8): a known support value, positive integer times.
+ * @param tool The tool name, for the message.
+ * @param task The settings.
+ */
+function checkTaskConfig(tool: string, task: ToolTaskConfig | undefined): void {
+  if (task === undefined) return;
+  if (task.support !== undefined && !['forbidden', 'optional', 'required'].includes(task.support)) {
+    throw new TypeError(`Tool "${tool}": task.support must be "forbidden", "optional" or "required", got ${JSON.stringify(task.support)}`);
+  }
+  if (task.start !== undefined && task.start !== 'immediately' && task.start !== 'explicit') {
+    throw new TypeError(`Tool "${tool}": task.start must be "immediately" or "explicit", got ${JSON.stringify(task.start)}`);
+  }
+  for (const k of ['ttlMs', 'pollIntervalMs'] as const) {
+    const n = task[k];
+    if (n !== undefined && (!Number.isSafeInteger(n) || n < 1)) throw new RangeError(`Tool "${tool}": task.${k} must be a positive integer, got ${n}`);
+  }
+}
+
+/**
  * Holds every registration; lists come from pages computed once per change.
  */
 export class Registry {
@@ -158,6 +177,7 @@ export class Registry {
     let inputSchema = config.inputSchema === undefined ? { type: 'object', properties: {} } : toJsonSchema(config.inputSchema, 'input');
     if (config.headers !== undefined) inputSchema = withHeaderParams(name, inputSchema, config.headers);
     const headerParams = headerParamsOf(name, inputSchema);
+    checkTaskConfig(name, config.task);
     const wire = defined({
       name,
       title: config.title,

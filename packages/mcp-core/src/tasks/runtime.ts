@@ -8,7 +8,7 @@
  * `notifications/tasks`.
  */
 import type { TaskStatusEvent } from '../bus/bus';
-import { isMcpError } from '../errors';
+import { McpError, isMcpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
 import type { Envelope } from '../protocol/envelope';
@@ -23,7 +23,7 @@ import { StatelessContext } from '../http/stateless-context';
 import { StatelessExchange } from '../http/stateless-exchange';
 import type { StatelessStreamSettings } from '../http/stateless-exchange';
 import { isTerminal } from './machine';
-import { createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
+import { TaskStoreFullError, createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
 import type { TaskRecord, TaskStore } from './store';
 
 /** The 2026 extension id (checklist §8.2). */
@@ -57,6 +57,10 @@ interface Running {
   state: unknown;
   /** Aborts the attempt running now (its context). */
   cancelAttempt: ((reason: string) => void) | undefined;
+  /** When the task record expires: a handler still parked then is dropped. */
+  readonly expiresAt: number;
+  /** Wire keys answered so far (unique over the task's life, so one set serves every round). */
+  readonly answeredKeys: Set<string>;
   /** Wire keys ever sent (TKX-05: never reused over the task's life). */
   readonly usedKeys: Set<string>;
   /** Wire key → the handler's own key, for questions asked again under a fresh wire key. */
@@ -110,6 +114,7 @@ const errorObject = (error: unknown, onError: (e: unknown) => void): JsonRpcErro
 /** Tasks of this process over a store. */
 export class TaskRuntime {
   readonly #running = new Map<string, Running>();
+  #creates = 0;
 
   /**
    * @param registry The tools.
@@ -122,9 +127,32 @@ export class TaskRuntime {
     private readonly settings: TaskRuntimeSettings,
   ) {}
 
-  /** Task handlers running (or parked in input_required) in this process. */
+  /** Task handlers running (or parked in input_required) in this process; expired ones are dropped first. */
   get running(): number {
+    this.#prune();
     return this.#running.size;
+  }
+
+  /** Stores a new task; a full store is a clear error for the client, not a server failure. */
+  async #store(record: Parameters<TaskStore['create']>[0]): Promise<TaskRecord> {
+    try {
+      return await this.settings.store.create(record);
+    } catch (error) {
+      if (error instanceof TaskStoreFullError) {
+        throw new McpError(ErrorCode.InternalError, `Too many tasks: ${error.message}; retry later`, { limit: error.limit });
+      }
+      throw error;
+    }
+  }
+
+  /** Drops the runs whose task expired (a parked handler nobody answered, a handler past its TTL). */
+  #prune(now = Date.now()): void {
+    for (const run of this.#running.values()) {
+      if (run.expiresAt > now) continue;
+      run.cancelAttempt?.('The task expired');
+      run.ac.abort('The task expired');
+      this.#running.delete(run.taskId);
+    }
   }
 
   /**
@@ -138,7 +166,7 @@ export class TaskRuntime {
     owner: string,
     config: ToolTaskConfig,
   ): Promise<{ record: TaskRecord; run: Running }> {
-    const record = await this.settings.store.create(
+    const record = await this.#store(
       createTaskRecord({
         owner,
         ttlMs: config.ttlMs ?? this.settings.ttlMs,
@@ -146,7 +174,8 @@ export class TaskRuntime {
         meta: { method: 'tools/call', tool: String(request.params?.name ?? ''), wire: '2026' },
       }),
     );
-    const run: Running = { taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), keyOf: new Map() };
+    if (++this.#creates % 64 === 0) this.#prune();
+    const run: Running = { expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map() };
     this.#running.set(record.taskId, run);
     this.#announce(record);
     return { record, run };
@@ -241,16 +270,31 @@ export class TaskRuntime {
       );
       return;
     }
-    for (const k of answered) run.answers[run.keyOf.get(k) ?? k] = responses[k];
-    const rest: Record<string, unknown> = {};
-    for (const k of Object.keys(open)) if (!answered.includes(k)) rest[k] = open[k];
-    if (Object.keys(rest).length > 0) {
-      await patchTask(store, taskId, owner, { inputRequests: rest });
+    for (const k of answered) {
+      run.answers[run.keyOf.get(k) ?? k] = responses[k];
+      run.answeredKeys.add(k);
+    }
+    // Compare-and-set against the stored record: of concurrent partial updates, the one that sees every key
+    // answered resumes the task, exactly once (TKX-04, TKX-05).
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const current = await this.get(taskId, owner);
+      if (current.status !== 'input_required') return;
+      const rest: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(current.inputRequests ?? {})) if (!run.answeredKeys.has(k)) rest[k] = v;
+      if (Object.keys(rest).length > 0) {
+        if ((await store.update(taskId, owner, current.version, { inputRequests: rest })) !== undefined) return;
+        continue;
+      }
+      const resumed = await store.update(taskId, owner, current.version, { status: 'working', inputRequests: undefined });
+      if (resumed === undefined) continue;
+      this.#announce(resumed);
+      this.start(run);
       return;
     }
-    this.#announce(await transitionTask(store, taskId, owner, 'resume'));
-    this.start(run);
+    throw new McpError(ErrorCode.InternalError, 'The task is being updated by too many requests at once; retry');
   }
+
+
 
   /**
    * `tasks/cancel` (TKX-06): a live task becomes `cancelled` and its handler's signal aborts; a finished one is
@@ -267,8 +311,9 @@ export class TaskRuntime {
     }
     const run = this.#running.get(taskId);
     if (run !== undefined) {
-      run.ac.abort('The task was cancelled');
+      // The attempt first, so its handler sees this reason rather than the generic one of its signal source.
       run.cancelAttempt?.('The task was cancelled');
+      run.ac.abort('The task was cancelled');
       this.#running.delete(taskId);
     }
   }
@@ -283,8 +328,8 @@ export class TaskRuntime {
   /** Aborts every running handler (server shutdown); their tasks stay as they are in the store. */
   close(): void {
     for (const run of this.#running.values()) {
-      run.ac.abort('The server is shutting down');
       run.cancelAttempt?.('The server is shutting down');
+      run.ac.abort('The server is shutting down');
     }
     this.#running.clear();
   }
@@ -299,6 +344,8 @@ export class TaskRuntime {
     for (const k of Object.keys(run.answers)) run.usedKeys.add(k);
     run.state = ctx.requestState;
     run.cancelAttempt = (reason) => ctx.cancel(reason);
+    // From now on the run's signal follows the task, not the finished request's connection.
+    ctx.follow(() => run.ac.signal);
     ctx.task = { taskId: run.taskId, start: () => Promise.resolve(), status: (m) => this.status(run, m) };
   }
 
