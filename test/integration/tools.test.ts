@@ -53,6 +53,14 @@ const FIXTURE_TOOLS = [
   'test_input_required_result_tampered_state',
   'test_input_required_result_capabilities',
   'test_x_mcp_header',
+  // The tasks fixture (conformance README §3.3).
+  'greet',
+  'slow_compute',
+  'failing_job',
+  'protocol_error_job',
+  'confirm_delete',
+  'multi_input',
+  'test_tool_with_task',
 ];
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

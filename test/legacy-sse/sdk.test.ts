@@ -50,6 +50,14 @@ const FIXTURE_TOOLS = [
   'test_input_required_result_tampered_state',
   'test_input_required_result_capabilities',
   'test_x_mcp_header',
+  // The tasks fixture (conformance README §3.3).
+  'greet',
+  'slow_compute',
+  'failing_job',
+  'protocol_error_job',
+  'confirm_delete',
+  'multi_input',
+  'test_tool_with_task',
 ];
 
 const text = (r: unknown): string => (r as { content: { type: string; text: string }[] }).content.map((c) => c.text).join('');

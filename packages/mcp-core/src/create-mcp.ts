@@ -14,6 +14,7 @@ import { LegacySse } from './http/legacy-sse';
 import { ListenHub } from './http/listen';
 import { readPost } from './http/post';
 import { StatelessHttp, isStatelessRequest } from './http/stateless';
+import { SessionTasks } from './http/session-tasks';
 import { StreamableHttp, capabilitiesFor } from './http/streamable';
 import { createRequestStateCodec } from './mrtr/request-state';
 import { METHODS } from './server/handlers';
@@ -291,7 +292,8 @@ export function createMcp(options: McpOptions): Mcp {
   checkCacheHint('createMcp', options.cache);
   const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
   // DISC-02, M-10: the tasks extension is declared under extensions only (DUAL-09: never as the 2025 `tasks`).
-  const modernCaps: Record<string, unknown> = { ...capabilitiesFor('2025-11-25'), extensions: { [TASKS_EXTENSION]: {} } };
+  const { tasks: _legacyTasks, ...sessionCaps } = capabilitiesFor('2025-11-25');
+  const modernCaps: Record<string, unknown> = { ...sessionCaps, extensions: { [TASKS_EXTENSION]: {} } };
   const listen = new ListenHub({
     keepAliveMs,
     maxBufferedBytes,
@@ -315,6 +317,7 @@ export function createMcp(options: McpOptions): Mcp {
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
+  transport.tasks = new SessionTasks(registry, tasks, options.pageSize ?? 100);
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
     tasks,

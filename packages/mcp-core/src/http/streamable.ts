@@ -21,6 +21,7 @@ import { readPost } from './post';
 import { Exchange } from './exchange';
 import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
+import type { SessionTasks } from './session-tasks';
 import type { SessionHost } from './live-session';
 import { parseAccept } from './media';
 import type { Accepts } from './media';
@@ -56,6 +57,8 @@ export class StreamableHttp implements SessionHost {
   readonly sessions = new Map<string, LiveSession>();
   /** Counters for stats and leak checks. */
   readonly stats = { connections: 0, pendingClientRequests: 0 };
+  /** The 2025-11-25 task methods, once the server set them up. */
+  tasks: SessionTasks | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -264,7 +267,7 @@ export class StreamableHttp implements SessionHost {
     record.protocolVersion = version;
     record.clientCapabilities = p.capabilities;
     record.clientInfo = p.clientInfo;
-    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version), serverInfo: this.settings.serverInfo };
+    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version, record.subject !== undefined), serverInfo: this.settings.serverInfo };
     if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
     return result;
   }
@@ -375,6 +378,8 @@ export class StreamableHttp implements SessionHost {
    * @internal shared with the HTTP+SSE transport.
    */
   run(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): void {
+    // 2025-11-25 experimental tasks (TK1-*): task-augmented tools/call and the tasks/* methods.
+    if (this.tasks !== undefined && session.record.protocolVersion >= '2025-11-25' && this.tasks.handle(session, request, exchange, rctx)) return;
     // Own keys only: "constructor" or "__proto__" are unknown methods, not Object.prototype members (JR-08).
     const method = Object.hasOwn(METHODS, request.method) ? METHODS[request.method] : undefined;
     if (method === undefined) {
@@ -415,9 +420,10 @@ export class StreamableHttp implements SessionHost {
 /**
  * The server capabilities declared for a negotiated version (LC-06).
  * @param version The negotiated version.
+ * @param authenticated Whether the session has an authenticated owner (tasks/list is offered only then).
  * @returns Capabilities.
  */
-export function capabilitiesFor(version: string): Record<string, unknown> {
+export function capabilitiesFor(version: string, authenticated = false): Record<string, unknown> {
   const caps: Record<string, unknown> = {
     tools: { listChanged: true },
     resources: { subscribe: true, listChanged: true },
@@ -425,6 +431,9 @@ export function capabilitiesFor(version: string): Record<string, unknown> {
     logging: {},
   };
   if (version >= '2025-03-26') caps.completions = {};
+  // TK1-01: task-augmented tools/call, tasks/get|result|cancel; tasks/list only with an authenticated owner
+  // (TK1-10: without one, ids are the only protection and listing SHOULD NOT be offered).
+  if (version === '2025-11-25') caps.tasks = authenticated ? { list: {}, cancel: {}, requests: { tools: { call: {} } } } : { cancel: {}, requests: { tools: { call: {} } } };
   return caps;
 }
 

@@ -90,9 +90,18 @@ const TIERS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-
 const MODERN_TIER = '2026-07-28';
 const tierOf = (version: string): string => TIERS.find((t) => version >= t) ?? '2024-11-05';
 
+/** Fields a later revision dropped: 2026-07-28 has no `execution` (tasks moved to an extension, TKX-10). */
+const FIELD_UNTIL: Readonly<Record<string, string>> = { execution: '2026-07-28' };
+
 const shapeFor = (item: Record<string, unknown>, tier: string, list: ListName): Record<string, unknown> => {
   let out: Record<string, unknown> | undefined;
   for (const key in item) {
+    const until = FIELD_UNTIL[key];
+    if (until !== undefined && tier >= until) {
+      out ??= { ...item };
+      delete out[key];
+      continue;
+    }
     const since = FIELD_SINCE[key];
     // Resource annotations predate tool annotations.
     if (since !== undefined && tier < since && !(key === 'annotations' && list !== 'tools')) {
@@ -186,6 +195,8 @@ export class Registry {
       outputSchema: config.outputSchema === undefined ? undefined : toJsonSchema(config.outputSchema, 'output'),
       annotations: config.annotations,
       icons: config.icons,
+      // TK1-01: 2025-11-25 sessions learn a tool's task support from its listing.
+      execution: config.task?.support === undefined || config.task.support === 'forbidden' ? undefined : { taskSupport: config.task.support },
       _meta: config._meta,
     });
     const entry: ToolEntry = {

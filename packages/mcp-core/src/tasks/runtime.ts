@@ -57,6 +57,8 @@ interface Running {
   state: unknown;
   /** Aborts the attempt running now (its context). */
   cancelAttempt: ((reason: string) => void) | undefined;
+  /** Which wire form created the task: the 2025-11-25 core form or the 2026 extension. */
+  readonly wire: TaskWire;
   /** When the task record expires: a handler still parked then is dropped. */
   readonly expiresAt: number;
   /** Wire keys answered so far (unique over the task's life, so one set serves every round). */
@@ -66,6 +68,9 @@ interface Running {
   /** Wire key → the handler's own key, for questions asked again under a fresh wire key. */
   readonly keyOf: Map<string, string>;
 }
+
+/** The two wire forms of tasks (checklist §8.1, §8.2). */
+export type TaskWire = '2025' | '2026';
 
 /** The outcome of one handler run. */
 export type Outcome = { ok: unknown } | { error: unknown };
@@ -114,6 +119,7 @@ const errorObject = (error: unknown, onError: (e: unknown) => void): JsonRpcErro
 /** Tasks of this process over a store. */
 export class TaskRuntime {
   readonly #running = new Map<string, Running>();
+  readonly #waiters = new Map<string, Set<() => void>>();
   #creates = 0;
 
   /**
@@ -165,17 +171,21 @@ export class TaskRuntime {
     rctx: RequestContext | undefined,
     owner: string,
     config: ToolTaskConfig,
+    wire: TaskWire = '2026',
+    requestedTtlMs?: number,
   ): Promise<{ record: TaskRecord; run: Running }> {
+    // TK1-04: the server may shorten what the client asked for; it never keeps a task longer than configured.
+    const ttl = config.ttlMs ?? this.settings.ttlMs;
     const record = await this.#store(
       createTaskRecord({
         owner,
-        ttlMs: config.ttlMs ?? this.settings.ttlMs,
+        ttlMs: requestedTtlMs !== undefined && requestedTtlMs > 0 ? Math.min(requestedTtlMs, ttl) : ttl,
         pollIntervalMs: config.pollIntervalMs ?? this.settings.pollIntervalMs,
-        meta: { method: 'tools/call', tool: String(request.params?.name ?? ''), wire: '2026' },
+        meta: { method: 'tools/call', tool: String(request.params?.name ?? ''), wire },
       }),
     );
     if (++this.#creates % 64 === 0) this.#prune();
-    const run: Running = { expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map() };
+    const run: Running = { wire, expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map() };
     this.#running.set(record.taskId, run);
     this.#announce(record);
     return { record, run };
@@ -223,7 +233,9 @@ export class TaskRuntime {
         this.#announce(await transitionTask(store, run.taskId, run.owner, 'needInput', { inputRequests: requests }));
         return;
       } else {
-        this.#announce(await transitionTask(store, run.taskId, run.owner, 'complete', { result: outcome.ok }));
+        // A tool error is `completed` in 2026 (TKX-07) but `failed` in the 2025 form (TK1-09); the result is kept.
+        const isError = (outcome.ok as { isError?: unknown } | undefined)?.isError === true;
+        this.#announce(await transitionTask(store, run.taskId, run.owner, isError && run.wire === '2025' ? 'fail' : 'complete', { result: outcome.ok }));
       }
       this.#running.delete(run.taskId);
     } catch (error) {
@@ -246,6 +258,14 @@ export class TaskRuntime {
     const record = await this.settings.store.get(taskId, owner);
     if (record === undefined) throw taskNotFound(taskId);
     return record;
+  }
+
+  /**
+   * One page of the owner's tasks (2025-11-25 `tasks/list`, TK1-05).
+   * @throws McpError -32602 for a cursor the store did not issue.
+   */
+  async list(owner: string, cursor: string | undefined, limit: number): Promise<{ tasks: TaskRecord[]; nextCursor?: string }> {
+    return this.settings.store.list(owner, cursor, limit);
   }
 
   /**
@@ -350,7 +370,34 @@ export class TaskRuntime {
   }
 
   /** Publishes a status change (TKX-09); a failing publisher is reported, never thrown into the state machine. */
+  /**
+   * Resolves at the task's next status change in this process, or after `maxWaitMs` (a change made by another
+   * process is seen on the caller's next read).
+   * @param taskId The task.
+   * @param signal Stops waiting early.
+   * @param maxWaitMs Longest wait.
+   */
+  changed(taskId: string, signal: AbortSignal | undefined, maxWaitMs = 1000): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.#waiters.get(taskId);
+      if (set === undefined) this.#waiters.set(taskId, (set = new Set()));
+      const waiters = set;
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#waiters.get(taskId) === waiters) this.#waiters.delete(taskId);
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      signal?.addEventListener('abort', done, { once: true });
+      waiters.add(done);
+    });
+  }
+
   #announce(record: TaskRecord): void {
+    const waiting = this.#waiters.get(record.taskId);
+    if (waiting !== undefined) for (const wake of [...waiting]) wake();
     const publish = this.settings.publish;
     if (publish === undefined) return;
     try {

@@ -1,0 +1,175 @@
+/**
+ * The 2025-11-25 experimental core tasks on the session path (checklist §8.1): task-augmented `tools/call`,
+ * `tasks/get`, `tasks/result` (blocks until the task ends, asking the client for input on its own stream),
+ * `tasks/list` and `tasks/cancel`. The same {@link TaskRuntime} runs the handlers as for the 2026 extension.
+ */
+import { McpError, isMcpError } from '../errors';
+import { ErrorCode } from '../jsonrpc/codes';
+import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
+import { errorText, resultText } from '../jsonrpc/serialize';
+import type { Envelope } from '../protocol/envelope';
+import type { InputRequest } from '../server/mrtr';
+import type { Registry } from '../server/registry';
+import { isTerminal } from '../tasks/machine';
+import type { TaskRecord } from '../tasks/store';
+import type { TaskRuntime } from '../tasks/runtime';
+import type { RequestContext } from '../types';
+import type { Channel } from './exchange';
+import type { LiveSession } from './live-session';
+
+/** `_meta` key tying a message to a task (TK1-08). */
+export const META_RELATED_TASK = 'io.modelcontextprotocol/related-task';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * A task as the 2025-11-25 form shows it (TK1-04): ISO times, `ttl` and `pollInterval` in ms.
+ * @param record The stored task.
+ * @returns The wire `Task`.
+ */
+export function task2025(record: TaskRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    taskId: record.taskId,
+    status: record.status,
+    createdAt: new Date(record.createdAt).toISOString(),
+    lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
+    ttl: record.ttlMs,
+  };
+  if (record.statusMessage !== undefined) out.statusMessage = record.statusMessage;
+  if (record.pollIntervalMs !== undefined) out.pollInterval = record.pollIntervalMs;
+  return out;
+}
+
+/** The task methods of 2025-11-25 sessions. */
+export class SessionTasks {
+  /**
+   * @param registry The tools.
+   * @param runtime Runs the handlers; shared with the stateless path.
+   * @param pageSize `tasks/list` page size.
+   */
+  constructor(
+    private readonly registry: Registry,
+    private readonly runtime: TaskRuntime,
+    private readonly pageSize: number,
+  ) {}
+
+  /**
+   * Serves the request when it is a task method or a task-related `tools/call`.
+   * @returns true when it was handled (the answer goes on `exchange`), false to dispatch as usual.
+   */
+  handle(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): boolean {
+    const method = request.method;
+    if (method === 'tools/call') return this.#toolsCall(session, request, exchange, rctx);
+    if (method !== 'tasks/get' && method !== 'tasks/result' && method !== 'tasks/list' && method !== 'tasks/cancel') return false;
+    void this.#task(session, request, exchange, rctx).then(
+      (text) => exchange.reply(text),
+      (error) => exchange.reply(errorText(request.id, errorObject(error))),
+    );
+    return true;
+  }
+
+  #toolsCall(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): boolean {
+    const params = request.params;
+    const name = params?.name;
+    const tool = typeof name === 'string' ? this.registry.tools.get(name) : undefined;
+    if (tool === undefined) return false; // unknown tool: the usual -32602
+    const task = params?.task;
+    if (task === undefined) {
+      if (tool.task?.support !== 'required') return false;
+      // TK1-02, TRAP-17: a required tool called without a task.
+      exchange.reply(errorText(request.id, { code: ErrorCode.MethodNotFound, message: `Tool "${tool.name}" runs only as a task: call it with params.task (TK1-02)` }));
+      return true;
+    }
+    if (tool.task === undefined) {
+      exchange.reply(errorText(request.id, { code: ErrorCode.MethodNotFound, message: `Tool "${tool.name}" does not run as a task (execution.taskSupport is forbidden, TK1-02)` }));
+      return true;
+    }
+    if (!isObject(task) || (task.ttl !== undefined && task.ttl !== null && (typeof task.ttl !== 'number' || !(task.ttl >= 0)))) {
+      exchange.reply(errorText(request.id, { code: ErrorCode.InvalidParams, message: 'params.task must be an object whose ttl, when given, is a number of ms >= 0' }));
+      return true;
+    }
+    const ttl = typeof task.ttl === 'number' ? Math.floor(task.ttl) : undefined;
+    void this.runtime.create(request, envelopeOf(session), rctx, ownerOf(session), tool.task, '2025', ttl).then(
+      ({ record, run }) => {
+        // TK1-03: the task first, then the work.
+        exchange.reply(resultText(request.id, { task: task2025(record) }));
+        this.runtime.start(run);
+      },
+      (error) => exchange.reply(errorText(request.id, errorObject(error))),
+    );
+    return true;
+  }
+
+  async #task(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): Promise<string> {
+    const owner = ownerOf(session);
+    if (request.method === 'tasks/list') {
+      const cursor = request.params?.cursor;
+      if (cursor !== undefined && typeof cursor !== 'string') throw new McpError(ErrorCode.InvalidParams, 'params.cursor must be a string');
+      const page = await this.runtime.list(owner, cursor, this.pageSize);
+      const result: Record<string, unknown> = { tasks: page.tasks.map(task2025) };
+      if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
+      return resultText(request.id, result);
+    }
+    const taskId = request.params?.taskId;
+    if (typeof taskId !== 'string' || taskId === '') throw new McpError(ErrorCode.InvalidParams, `${request.method} needs params.taskId, a non-empty string`);
+    if (request.method === 'tasks/get') return resultText(request.id, task2025(await this.runtime.get(taskId, owner)));
+    if (request.method === 'tasks/cancel') {
+      const record = await this.runtime.get(taskId, owner);
+      // TK1-07: a finished task cannot be cancelled.
+      if (isTerminal(record.status)) throw new McpError(ErrorCode.InvalidParams, `Cannot cancel a task that is already ${record.status}`, { taskId, status: record.status });
+      await this.runtime.cancel(taskId, owner);
+      return resultText(request.id, task2025(await this.runtime.get(taskId, owner)));
+    }
+    return this.#result(session, request, taskId, owner, exchange, rctx);
+  }
+
+  /** TK1-06: waits for the end, asking the client on this call's stream whatever the task needs meanwhile. */
+  async #result(session: LiveSession, request: JsonRpcRequest, taskId: string, owner: string, exchange: Channel, rctx: RequestContext | undefined): Promise<string> {
+    const ctx = session.begin(request, exchange, rctx);
+    const related = { [META_RELATED_TASK]: { taskId } };
+    try {
+      for (;;) {
+        if (ctx.cancelled) throw new McpError(ErrorCode.InternalError, 'Cancelled');
+        const record = await this.runtime.get(taskId, owner);
+        if (isTerminal(record.status)) {
+          if (record.error !== undefined) return errorText(request.id, record.error);
+          if (!isObject(record.result)) throw new McpError(ErrorCode.InternalError, `The task was ${record.status} before it produced a result`, { taskId });
+          const meta = isObject(record.result._meta) ? record.result._meta : {};
+          return resultText(request.id, { ...record.result, _meta: { ...meta, ...related } });
+        }
+        if (record.status === 'input_required' && record.inputRequests !== undefined) {
+          const answers: Record<string, unknown> = {};
+          await Promise.all(
+            Object.entries(record.inputRequests).map(async ([key, value]) => {
+              const q = value as InputRequest;
+              const params = { ...(q.params ?? {}), _meta: { ...((q.params as { _meta?: Record<string, unknown> } | undefined)?._meta ?? {}), ...related } };
+              answers[key] = await ctx.ask({ method: q.method, params } as InputRequest);
+            }),
+          );
+          await this.runtime.update(taskId, owner, answers);
+          continue;
+        }
+        await this.runtime.changed(taskId, ctx.signal);
+      }
+    } finally {
+      session.end(ctx);
+    }
+  }
+}
+
+/** The per-request view of a session's negotiated state, for handlers run by the task runtime. */
+function envelopeOf(session: LiveSession): Envelope {
+  const r = session.record;
+  return { protocolVersion: r.protocolVersion, clientCapabilities: r.clientCapabilities, clientInfo: r.clientInfo, logLevel: undefined };
+}
+
+/** TK1-10: the authenticated subject, else the session. */
+function ownerOf(session: LiveSession): string {
+  const subject = session.record.subject;
+  return subject === undefined ? `session:${session.record.id}` : `subject:${subject}`;
+}
+
+function errorObject(error: unknown): JsonRpcErrorObject {
+  if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
+  return { code: ErrorCode.InternalError, message: 'Internal error' };
+}
