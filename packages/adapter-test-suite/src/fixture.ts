@@ -5,7 +5,9 @@
  * suite can check a Bun or Deno child process the same way as an in-process Node server.
  * Runs unchanged on Node, Bun and Deno: web-standard APIs only.
  */
-import type { FetchHandler, RequestContext } from '@x/mcp-core';
+import { createMcp } from '@x/mcp-core';
+import type { FetchHandler, Mcp, Registration, RequestContext } from '@x/mcp-core';
+import * as v from 'valibot';
 import { createEverything } from '../../../examples/everything/everything.ts';
 
 /** Every path the fixture serves (Koa mounts the middleware once per path). */
@@ -23,6 +25,8 @@ export const FIXTURE_PATHS = [
   '/adapter/throw',
   '/adapter/flood',
   '/adapter/cookies',
+  '/adapter/ephemeral/mcp',
+  '/adapter/ephemeral/close',
 ] as const;
 
 /** The core's body limit in the fixture: small, so the 413 case stays fast. */
@@ -34,6 +38,23 @@ export const FIXTURE_KEEPALIVE_MS = 300;
 const MAX_STREAM_MS = 120_000;
 const MAX_WAIT_MS = 60_000;
 const MAX_FLOOD_BYTES = 1024 * 1024 * 1024;
+const MAX_TAGS = 1000;
+const MAX_ADDED_TOOLS = 100;
+/** Names `adapter_add_tool` may register (so that it can never replace one of the everything server's tools). */
+const ADDED_TOOL_PREFIX = 'adapter_added_';
+
+/** What one `adapter_hold` call (named by its `tag` argument) went through. */
+export interface HoldRecord {
+  started: number;
+  /** Its ctx.signal aborted. */
+  aborted: number;
+  /** The abort reason, as text. */
+  reason: string | null;
+  /** Progress notifications it sent. */
+  progress: number;
+  /** The handler returned (its timer and abort listener are gone). */
+  finished: number;
+}
 
 export interface FixtureCounters {
   echo: { requests: number; aborts: number };
@@ -41,6 +62,8 @@ export interface FixtureCounters {
   stepped: { open: number; cancelled: number };
   wait: { started: number; aborted: number; timers: number; noSignal: number };
   flood: { started: number; open: number; produced: number; cancelled: number };
+  /** `adapter_hold` calls by tag. */
+  hold: Record<string, HoldRecord>;
 }
 
 const encoder = new TextEncoder();
@@ -52,8 +75,13 @@ const int = (url: URL, name: string, fallback: number): number => {
   return Number.isFinite(n) && url.searchParams.has(name) ? n : fallback;
 };
 
+/** The server behind `/adapter/ephemeral/mcp`: `/adapter/ephemeral/close` closes it (ending its listen streams the orderly way) and starts a fresh one. */
+const createEphemeral = (): Mcp =>
+  createMcp({ name: 'adapter-ephemeral', version: '0.0.0', endpoint: '/adapter/ephemeral/mcp', legacySse: false, keepAliveMs: FIXTURE_KEEPALIVE_MS, onError: () => {} });
+
 export function createFixture(): { handle: FetchHandler; counters: FixtureCounters; close(): Promise<void> } {
   const mcp = createEverything({ maxBodyBytes: FIXTURE_MAX_BODY_BYTES, keepAliveMs: FIXTURE_KEEPALIVE_MS, onError: () => {} });
+  let ephemeral = createEphemeral();
   // For cancellation through the adapter: runs until the client cancels (at most 5 s).
   mcp.tool('adapter_wait_for_cancel', { description: 'Waits until the request is cancelled' }, (_args, ctx) =>
     new Promise((resolve) => {
@@ -64,13 +92,80 @@ export function createFixture(): { handle: FetchHandler; counters: FixtureCounte
       }, { once: true });
     }),
   );
+  // MH-05 through the adapter: holds until its ctx.signal aborts (at most `ms`), recording what it saw under `tag`.
+  // Looking at ctx.signal is what makes the core watch the connection. With `progress`, it first sends one
+  // progress notification (the request's progressToken turns the answer into SSE).
+  mcp.tool(
+    'adapter_hold',
+    {
+      description: 'Holds until the client goes away (ctx.signal aborts) or `ms` pass; optionally sends one progress notification first',
+      // `padding` is ignored: it only makes the request as large as a real call with sizeable arguments.
+      inputSchema: v.object({ tag: v.string(), progress: v.optional(v.boolean()), ms: v.optional(v.number()), padding: v.optional(v.string()) }),
+    },
+    ({ tag, progress, ms }, ctx) => {
+      const record = holdRecord(tag);
+      record.started++;
+      const signal = ctx.signal;
+      if (progress === true && !signal.aborted) {
+        ctx.progress(1, 2, 'holding');
+        record.progress++;
+      }
+      return new Promise((resolve) => {
+        const done = (text: string): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          record.finished++;
+          resolve({ content: [{ type: 'text', text }] });
+        };
+        const onAbort = (): void => {
+          record.aborted++;
+          record.reason = String(signal.reason);
+          done('aborted');
+        };
+        const timer = setTimeout(() => done('held to the end'), Math.min(ms ?? 30_000, MAX_WAIT_MS));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  );
+  // SUB-04 through the adapter: registering (or removing) a tool publishes tools/list_changed to the listen streams.
+  const added = new Map<string, Registration>();
+  mcp.tool(
+    'adapter_add_tool',
+    {
+      description: `Registers a tool named ${ADDED_TOOL_PREFIX}<suffix> (or removes it with remove: true)`,
+      inputSchema: v.object({ suffix: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,40}$/)), remove: v.optional(v.boolean()) }),
+    },
+    ({ suffix, remove }) => {
+      const name = ADDED_TOOL_PREFIX + suffix;
+      if (remove === true) {
+        added.get(name)?.remove();
+        added.delete(name);
+        return { content: [{ type: 'text', text: `removed ${name}` }] };
+      }
+      if (added.has(name)) return { content: [{ type: 'text', text: `${name} already exists` }], isError: true };
+      if (added.size >= MAX_ADDED_TOOLS) return { content: [{ type: 'text', text: 'too many added tools' }], isError: true };
+      added.set(name, mcp.tool(name, { description: 'Added at run time by adapter_add_tool' }, () => ({ content: [{ type: 'text', text: name }] })));
+      return { content: [{ type: 'text', text: `added ${name}` }] };
+    },
+  );
   const counters: FixtureCounters = {
     echo: { requests: 0, aborts: 0 },
     sse: { started: 0, open: 0, cancelled: 0, completed: 0, abortsAfterCompletion: 0 },
     stepped: { open: 0, cancelled: 0 },
     wait: { started: 0, aborted: 0, timers: 0, noSignal: 0 },
     flood: { started: 0, open: 0, produced: 0, cancelled: 0 },
+    hold: {},
   };
+  function holdRecord(tag: string): HoldRecord {
+    let record = counters.hold[tag];
+    if (record === undefined) {
+      const tags = Object.keys(counters.hold);
+      if (tags.length >= MAX_TAGS) delete counters.hold[tags[0]!];
+      record = counters.hold[tag] = { started: 0, aborted: 0, reason: null, progress: 0, finished: 0 };
+    }
+    return record;
+  }
   /** Stepped SSE streams waiting for `/adapter/release?id=`. */
   const gates = new Map<string, (end: boolean) => void>();
 
@@ -222,7 +317,15 @@ export function createFixture(): { handle: FetchHandler; counters: FixtureCounte
       case '/messages':
         return mcp.handle(request, context);
       case '/adapter/stats':
-        return json({ ...counters, mcp: mcp.stats() });
+        return json({ ...counters, mcp: mcp.stats(), ephemeral: ephemeral.stats() });
+      case '/adapter/ephemeral/mcp':
+        return ephemeral.handle(request, context);
+      case '/adapter/ephemeral/close': {
+        const closing = ephemeral;
+        ephemeral = createEphemeral();
+        await closing.close();
+        return json({ closed: true });
+      }
       case '/adapter/echo':
         return echo(request, url, context);
       case '/adapter/sse':
@@ -258,5 +361,5 @@ export function createFixture(): { handle: FetchHandler; counters: FixtureCounte
     }
   };
 
-  return { handle, counters, close: () => mcp.close() };
+  return { handle, counters, close: async () => void (await Promise.all([mcp.close(), ephemeral.close()])) };
 }

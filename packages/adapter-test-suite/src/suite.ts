@@ -18,16 +18,91 @@ export interface AdapterTarget {
   stop(): Promise<void>;
 }
 
+/** Cases a runtime may declare as a known failure (see {@link AdapterSuiteOptions.knownIssues}). */
+export type KnownIssue = 'mh05-disconnect-while-pending';
+
 export interface AdapterSuiteOptions {
   name: string;
   start: () => Promise<AdapterTarget>;
+  /**
+   * Cases this runtime is known to fail, with why: they run as expected failures (`it.fails`), so the run stays
+   * green while the bug is open and turns red as soon as it is fixed (then drop the entry).
+   */
+  knownIssues?: Partial<Record<KnownIssue, string>>;
 }
 
-type Stats = FixtureCounters & { mcp: { sessions: number; connections: number; inflight: number; timers: number } };
+interface McpStats {
+  sessions: number;
+  connections: number;
+  inflight: number;
+  pendingClientRequests: number;
+  listenStreams: number;
+  timers: number;
+  bufferedEvents: number;
+}
+type Stats = FixtureCounters & { mcp: McpStats; ephemeral: McpStats };
 
 const MiB = 1024 * 1024;
 const PROTOCOL = '2025-11-25';
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+/** The stateless revision (docs/two-eras.md) and its `_meta` keys. */
+const MODERN = '2026-07-28';
+const META = {
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  logLevel: 'io.modelcontextprotocol/logLevel',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
+} as const;
+
+type JsonRpcId = string | number;
+interface RpcMessage {
+  jsonrpc: '2.0';
+  id?: JsonRpcId;
+  method?: string;
+  params?: Record<string, unknown> & { _meta?: Record<string, unknown> };
+  result?: Record<string, unknown> & { _meta?: Record<string, unknown> };
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/**
+ * One 2026-07-28 request: the body with the full `_meta` envelope (version, capabilities, client info, plus `meta`),
+ * and the headers that mirror it (MCP-Protocol-Version, Mcp-Method, Mcp-Name: HDR-01, HDR-03).
+ */
+function modern(
+  id: JsonRpcId,
+  method: string,
+  params: Record<string, unknown> = {},
+  options: { meta?: Record<string, unknown>; capabilities?: Record<string, unknown> } = {},
+): { body: string; headers: Record<string, string> } {
+  const _meta = {
+    [META.protocolVersion]: MODERN,
+    [META.clientCapabilities]: options.capabilities ?? {},
+    [META.clientInfo]: { name: 'adapter-suite', version: '0.0.0' },
+    ...options.meta,
+  };
+  const headers: Record<string, string> = { ...MCP_HEADERS, 'mcp-protocol-version': MODERN, 'mcp-method': method };
+  const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
+  if (typeof name === 'string') headers['mcp-name'] = name;
+  return { body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta } }), headers };
+}
+
+/** The JSON-RPC messages of an SSE text, in order: `data:` lines joined per event; comments and other fields skipped. */
+function sseMessages(text: string): RpcMessage[] {
+  const out: RpcMessage[] = [];
+  const blocks = text.replace(/\r\n?/g, '\n').split('\n\n');
+  blocks.pop(); // '' after the last complete event, or one still arriving
+  for (const block of blocks) {
+    const data = block
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    if (data.length > 0) out.push(JSON.parse(data.join('\n')) as RpcMessage);
+  }
+  return out;
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -113,7 +188,13 @@ function reader(res: IncomingMessage): { text: () => string; waitFor: (pattern: 
   };
 }
 
-export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
+export function defineAdapterSuite({ name, start, knownIssues = {} }: AdapterSuiteOptions): void {
+  /** `it`, or `it.fails` with the reason in the title when the runtime declared the case a known issue. */
+  const itUnless = (issue: KnownIssue, title: string, fn: () => Promise<void>, timeout?: number): void => {
+    const why = knownIssues[issue];
+    if (why === undefined) it(title, fn, timeout);
+    else it.fails(`${title} [known issue: ${why}]`, fn, timeout);
+  };
   describe(`adapter suite: ${name}`, () => {
     let base = '';
     let target: AdapterTarget | undefined;
@@ -476,5 +557,269 @@ export function defineAdapterSuite({ name, start }: AdapterSuiteOptions): void {
       expect(slow).toEqual({ status: 200, body: { slept: 2500 } });
       expect(stream).toContain('data: tick 2\n\n');
     }, 20_000);
+
+    describe('2026-07-28 stateless', () => {
+      /** A raw 2026-07-28 POST over its own socket. */
+      const send = (request: { body: string; headers: Record<string, string> }, path = '/mcp', headers: Record<string, string> = {}): Exchange =>
+        open(base, path, { method: 'POST', headers: { ...request.headers, ...headers }, body: request.body });
+      /** A raw 2026-07-28 POST answered with JSON: status, head and the parsed body. */
+      async function exchangeJson(request: { body: string; headers: Record<string, string> }, path = '/mcp'): Promise<{ res: IncomingMessage; message: RpcMessage }> {
+        const ex = send(request, path);
+        try {
+          const res = await deadline(ex.response, 5000, `${path} response head`);
+          expect(res.headers['content-type']).toMatch(/^application\/json/);
+          return { res, message: JSON.parse((await readAll(res)).toString('utf8')) as RpcMessage };
+        } finally {
+          ex.req.destroy();
+        }
+      }
+      /** Nothing in flight, no stream open (session SSE, stateless SSE or listen). */
+      const quiet = (s: Stats): boolean => s.mcp.inflight === 0 && s.mcp.connections === 0 && s.mcp.listenStreams === 0 && s.mcp.pendingClientRequests === 0;
+      /** Waits until the server is quiet; its stats then are the baseline a case must return to. */
+      async function baseline(): Promise<Stats> {
+        const s = await until(stats, quiet);
+        expect(s.mcp).toMatchObject({ inflight: 0, connections: 0, listenStreams: 0, pendingClientRequests: 0 });
+        return s;
+      }
+      /** The server's stats come back to zero: no request, stream or timer left behind (timers as in `before`). */
+      async function backToZero(before: Stats): Promise<void> {
+        const after = await until(stats, (s) => quiet(s) && s.mcp.timers === before.mcp.timers);
+        expect(after.mcp).toMatchObject({ inflight: 0, connections: 0, listenStreams: 0, pendingClientRequests: 0, timers: before.mcp.timers });
+        expect(after.mcp.sessions).toBe(before.mcp.sessions); // a stateless request never creates a session
+      }
+      const serverInfo = { [META.serverInfo]: expect.objectContaining({ name: 'x-mcp-everything', version: '0.1.0' }) };
+
+      it('answers a tools/call as JSON: resultType and serverInfo in the result, no Mcp-Session-Id', async () => {
+        const before = await baseline();
+        const request = modern(11, 'tools/call', { name: 'test_simple_text', arguments: {} }, { meta: { [META.logLevel]: 'debug' } });
+        // MH-01: an Mcp-Session-Id on a stateless request is ignored, never echoed.
+        const ex = send(request, '/mcp', { 'mcp-session-id': 'not-a-session' });
+        try {
+          const res = await deadline(ex.response, 5000, 'tools/call head');
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^application\/json/);
+          expect(res.headers['mcp-session-id']).toBeUndefined();
+          const message = JSON.parse((await readAll(res)).toString('utf8')) as RpcMessage;
+          expect(message).toEqual({
+            jsonrpc: '2.0',
+            id: 11,
+            result: {
+              content: [{ type: 'text', text: 'This is a simple text response for testing.' }],
+              resultType: 'complete',
+              _meta: serverInfo,
+            },
+          });
+        } finally {
+          ex.req.destroy();
+        }
+        await backToZero(before);
+      });
+
+      it('streams a call with a progressToken: SSE progress events, then the result, then the end', async () => {
+        const before = await baseline();
+        const request = modern('call-12', 'tools/call', { name: 'test_tool_with_progress', arguments: {} }, { meta: { progressToken: 'pt-12' } });
+        const ex = send(request);
+        try {
+          const res = await deadline(ex.response, 5000, 'progress stream head');
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+          expect(res.headers['x-accel-buffering']).toBe('no'); // MH-04
+          expect(res.headers['mcp-session-id']).toBeUndefined();
+          // MH-03: the final response ends the stream (readAll waits for a clean end).
+          const text = (await readAll(res)).toString('utf8');
+          expect(res.complete).toBe(true);
+          const messages = sseMessages(text);
+          const progress = messages.slice(0, -1);
+          expect(progress.map((m) => m.method)).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress']);
+          expect(progress.map((m) => m.params)).toEqual([0, 50, 100].map((p) => expect.objectContaining({ progressToken: 'pt-12', progress: p, total: 100 })));
+          expect(messages.at(-1)).toEqual({
+            jsonrpc: '2.0',
+            id: 'call-12',
+            result: { content: [{ type: 'text', text: 'Progress tool completed' }], resultType: 'complete', _meta: serverInfo },
+          });
+        } finally {
+          ex.req.destroy();
+        }
+        await backToZero(before);
+      });
+
+      // The hold is bounded (3 s): a disconnect the runtime never reports fails the case without leaving a call in
+      // flight for the next one.
+      for (const [label, padding] of [['', 0], [' (a 16 KiB argument)', 16 * 1024]] as const) {
+        itUnless('mh05-disconnect-while-pending', `MH-05: a client that disconnects while the call waits (JSON pending, no byte sent) aborts ctx.signal${label}`, async () => {
+          const before = await baseline();
+          const tag = randomUUID();
+          const args = padding > 0 ? { tag, ms: 3000, padding: 'x'.repeat(padding) } : { tag, ms: 3000 };
+          const ex = send(modern(13, 'tools/call', { name: 'adapter_hold', arguments: args }));
+          let head = false;
+          ex.response.then(
+            () => void (head = true),
+            () => {},
+          );
+          const holding = await until(stats, (s) => s.hold[tag]?.started === 1);
+          expect(holding.hold[tag]).toMatchObject({ started: 1, aborted: 0, finished: 0 });
+          expect(holding.mcp.inflight).toBe(1);
+          expect(holding.mcp.connections).toBe(0); // no stream: the answer would be JSON
+          await sleep(100);
+          expect(head).toBe(false); // nothing has been sent: not even the head
+          ex.req.destroy();
+          const after = await until(stats, (s) => s.hold[tag]?.finished === 1);
+          expect(after.hold[tag], 'the handler ran to its 3 s end: its ctx.signal never aborted').toMatchObject({ started: 1, aborted: 1, finished: 1 });
+          expect(after.hold[tag]!.reason).toMatch(/client/i);
+          await backToZero(before);
+        });
+      }
+
+      it('MH-05: a client that closes the SSE stream after the first progress aborts ctx.signal', async () => {
+        const before = await baseline();
+        const tag = randomUUID();
+        const ex = send(modern(14, 'tools/call', { name: 'adapter_hold', arguments: { tag, progress: true, ms: 3000 } }, { meta: { progressToken: tag } }));
+        try {
+          const res = await deadline(ex.response, 5000, 'hold stream head');
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+          const stream = reader(res);
+          await stream.waitFor('notifications/progress', 3000);
+          expect(sseMessages(stream.text())).toEqual([
+            { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: tag, progress: 1, total: 2, message: 'holding' } },
+          ]);
+          const holding = await stats();
+          expect(holding.hold[tag]).toMatchObject({ started: 1, progress: 1, aborted: 0, finished: 0 });
+          expect(holding.mcp).toMatchObject({ inflight: 1, connections: 1 }); // the stateless stream is counted
+        } finally {
+          ex.req.destroy();
+        }
+        const after = await until(stats, (s) => s.hold[tag]?.finished === 1);
+        expect(after.hold[tag]).toMatchObject({ started: 1, aborted: 1, finished: 1 });
+        expect(after.hold[tag]!.reason).toMatch(/client/i);
+        await backToZero(before);
+      });
+
+      it('subscriptions/listen: acknowledged at once, tools list_changed tagged per stream, closing frees it', async () => {
+        const before = await baseline();
+        const listen = (id: JsonRpcId) => send(modern(id, 'subscriptions/listen', { notifications: { toolsListChanged: true } }));
+        const streams: { id: JsonRpcId; ex: Exchange; stream?: ReturnType<typeof reader> }[] = [
+          { id: `sub-${randomUUID()}`, ex: undefined! },
+          { id: 4242, ex: undefined! },
+        ];
+        try {
+          for (const s of streams) {
+            const t0 = Date.now();
+            s.ex = listen(s.id);
+            // The head and the acknowledgement within 1 s of the request, with nothing else happening on the stream.
+            const res = await deadline(s.ex.response, 1000, `listen ${s.id}: response head`);
+            expect(res.statusCode).toBe(200);
+            expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+            expect(res.headers['x-accel-buffering']).toBe('no');
+            s.stream = reader(res);
+            await s.stream.waitFor('notifications/subscriptions/acknowledged', Math.max(1, 1000 - (Date.now() - t0)));
+            expect(Date.now() - t0).toBeLessThan(1000);
+            // SUB-03: the acknowledgement is the first message, tagged with the listen id (its JSON type kept).
+            expect(sseMessages(s.stream.text())).toEqual([
+              {
+                jsonrpc: '2.0',
+                method: 'notifications/subscriptions/acknowledged',
+                params: { notifications: { toolsListChanged: true }, _meta: { [META.subscriptionId]: s.id } },
+              },
+            ]);
+          }
+          expect((await until(stats, (s) => s.mcp.listenStreams === 2)).mcp.listenStreams).toBe(2);
+
+          // The trigger registers a tool: every stream gets its own tools/list_changed, tagged with its own id (SUB-04, SUB-07).
+          const suffix = randomUUID().slice(0, 8);
+          const added = await exchangeJson(modern(15, 'tools/call', { name: 'adapter_add_tool', arguments: { suffix } }));
+          expect(added.message.result).toMatchObject({ content: [{ type: 'text', text: `added adapter_added_${suffix}` }], resultType: 'complete' });
+          const listChanged = (id: JsonRpcId): RpcMessage => ({ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { [META.subscriptionId]: id } } });
+          for (const s of streams) {
+            await s.stream!.waitFor('notifications/tools/list_changed', 3000);
+            expect(sseMessages(s.stream!.text()).slice(1)).toEqual([listChanged(s.id)]);
+          }
+          const list = await exchangeJson(modern(16, 'tools/list'));
+          expect((list.message.result as { tools: { name: string }[] }).tools.map((t) => t.name)).toContain(`adapter_added_${suffix}`);
+
+          // Removing it announces the change again.
+          await exchangeJson(modern(17, 'tools/call', { name: 'adapter_add_tool', arguments: { suffix, remove: true } }));
+          for (const s of streams) {
+            await s.stream!.waitFor(/list_changed[\s\S]*list_changed/, 3000);
+            expect(sseMessages(s.stream!.text()).slice(1)).toEqual([listChanged(s.id), listChanged(s.id)]);
+          }
+        } finally {
+          for (const s of streams) s.ex?.req.destroy();
+        }
+        // SUB-07: the client closing the stream ends the subscription; nothing is kept (no hub entry, no keep-alive timer).
+        await backToZero(before);
+      });
+
+      it('subscriptions/listen: a server-side end sends the final result, then ends the stream cleanly', async () => {
+        const id = `sub-${randomUUID()}`;
+        const ex = send(modern(id, 'subscriptions/listen', { notifications: { toolsListChanged: true } }), '/adapter/ephemeral/mcp');
+        try {
+          const res = await deadline(ex.response, 1000, 'ephemeral listen head');
+          expect(res.statusCode).toBe(200);
+          const stream = reader(res);
+          await stream.waitFor('notifications/subscriptions/acknowledged', 1000);
+          expect((await until(stats, (s) => s.ephemeral.listenStreams === 1)).ephemeral.listenStreams).toBe(1);
+          const ended = new Promise<void>((resolve, reject) => {
+            res.once('end', resolve);
+            res.once('error', reject);
+            res.once('aborted', () => reject(new Error('the stream was cut, not ended')));
+          });
+          expect(await (await fetch(`${base}/adapter/ephemeral/close`, { signal: AbortSignal.timeout(5000) })).json()).toEqual({ closed: true });
+          await deadline(ended, 3000, 'listen stream end');
+          expect(res.complete).toBe(true);
+          // SUB-06: the listen result, tagged, is the last message.
+          const messages = sseMessages(stream.text());
+          expect(messages.map((m) => m.method ?? 'result')).toEqual(['notifications/subscriptions/acknowledged', 'result']);
+          expect(messages[1]).toEqual({
+            jsonrpc: '2.0',
+            id,
+            result: {
+              resultType: 'complete',
+              _meta: { [META.serverInfo]: expect.objectContaining({ name: 'adapter-ephemeral' }), [META.subscriptionId]: id },
+            },
+          });
+        } finally {
+          ex.req.destroy();
+        }
+      });
+
+      it('MRTR over raw HTTP: input_required with a requestState, then the retry with inputResponses completes', async () => {
+        const before = await baseline();
+        const capabilities = { elicitation: {} };
+        const first = await exchangeJson(modern(18, 'tools/call', { name: 'test_input_required_result_elicitation', arguments: {} }, { capabilities }));
+        expect(first.res.statusCode).toBe(200);
+        expect(first.res.headers['mcp-session-id']).toBeUndefined();
+        const asked = first.message.result as { resultType: string; inputRequests: Record<string, unknown>; requestState: unknown; _meta: unknown };
+        expect(first.message.id).toBe(18);
+        expect(asked).toEqual({
+          resultType: 'input_required',
+          inputRequests: {
+            user_name: { method: 'elicitation/create', params: expect.objectContaining({ message: 'What is your name?', requestedSchema: expect.any(Object) }) },
+          },
+          requestState: expect.any(String),
+          _meta: serverInfo,
+        }); // MRTR-07: no ttlMs / cacheScope
+        const retry = await exchangeJson(
+          modern(
+            19,
+            'tools/call',
+            {
+              name: 'test_input_required_result_elicitation',
+              arguments: {},
+              inputResponses: { user_name: { action: 'accept', content: { name: 'Ada' } } },
+              requestState: asked.requestState,
+            },
+            { capabilities },
+          ),
+        );
+        expect(retry.res.statusCode).toBe(200);
+        expect(retry.message).toEqual({
+          jsonrpc: '2.0',
+          id: 19,
+          result: { content: [{ type: 'text', text: 'Hello, Ada!' }], resultType: 'complete', _meta: serverInfo },
+        });
+        await backToZero(before);
+      });
+    });
   });
 }
