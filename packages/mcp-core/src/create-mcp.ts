@@ -14,7 +14,7 @@ import { LegacySse } from './http/legacy-sse';
 import { ListenHub } from './http/listen';
 import { readPost } from './http/post';
 import { StatelessHttp, isStatelessRequest } from './http/stateless';
-import { SessionTasks } from './http/session-tasks';
+import { SessionTasks, task2025FromState } from './http/session-tasks';
 import { StreamableHttp, capabilitiesFor } from './http/streamable';
 import { createRequestStateCodec } from './mrtr/request-state';
 import { METHODS } from './server/handlers';
@@ -334,7 +334,13 @@ export function createMcp(options: McpOptions): Mcp {
   // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status
   // changes are 2026 listen-stream notifications only (TKX-09): 2025 sessions have no `notifications/tasks`.
   const unsubscribe = bus.subscribe((event) => {
-    if (event.type === 'tasks/status') return listen.dispatch(event);
+    if (event.type === 'tasks/status') {
+      // TK1-08: a 2025-11-25 task's status changes go to the GET stream of the session that created it (MAY).
+      if (event.session !== undefined) {
+        transport.sessions.get(event.session)?.sendUnrelated(messageText('notifications/tasks/status', task2025FromState(event.task)));
+      }
+      return listen.dispatch(event);
+    }
     if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
     else transport.broadcast(messageText(`notifications/${event.type}`, {}));
     listen.dispatch(event);

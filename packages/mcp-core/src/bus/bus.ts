@@ -22,6 +22,8 @@ export interface TaskStatusEvent {
    * `status`, the times, `ttlMs`, and `result`, `error` or `inputRequests` when the status has them.
    */
   readonly task: Readonly<Record<string, unknown>>;
+  /** The 2025-11-25 session that created the task, whose GET stream hears `notifications/tasks/status` (TK1-08). */
+  readonly session?: string;
 }
 
 /** A change the server announces. */
@@ -78,7 +80,8 @@ function deepFreeze<T>(value: T): T {
 
 /** Validates a `tasks/status` event and returns a deep-frozen JSON copy of it (TKX-09). */
 function toTaskStatusEvent(value: Record<string, unknown>): TaskStatusEvent {
-  const { taskId, owner, task } = value;
+  const { taskId, owner, task, session } = value;
+  if (session !== undefined && (typeof session !== 'string' || session.length === 0)) throw new TypeError('A tasks/status event\'s session must be a non-empty string when given');
   if (typeof taskId !== 'string' || taskId.length === 0) throw new TypeError('A tasks/status event needs a non-empty string taskId');
   if (typeof owner !== 'string' || owner.length === 0) throw new TypeError('A tasks/status event needs a non-empty string owner');
   if (!isPlainObject(task)) throw new TypeError('A tasks/status event needs task, the task state object');
@@ -91,7 +94,10 @@ function toTaskStatusEvent(value: Record<string, unknown>): TaskStatusEvent {
   } catch (error) {
     throw new TypeError('A tasks/status event\'s task must be JSON-serialisable', { cause: error });
   }
-  return Object.freeze({ type: 'tasks/status' as const, taskId, owner, task: deepFreeze(copy) });
+  const event: TaskStatusEvent = session === undefined
+    ? { type: 'tasks/status', taskId, owner, task: deepFreeze(copy) }
+    : { type: 'tasks/status', taskId, owner, task: deepFreeze(copy), session };
+  return Object.freeze(event);
 }
 
 /**

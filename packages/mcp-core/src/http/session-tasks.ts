@@ -40,6 +40,24 @@ export function task2025(record: TaskRecord): Record<string, unknown> {
   return out;
 }
 
+/**
+ * `notifications/tasks/status` params from the shared task state (TK1-08: the full Task, no related-task `_meta`).
+ * @param task The state a `tasks/status` bus event carries.
+ * @returns The 2025 `Task`.
+ */
+export function task2025FromState(task: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    taskId: task.taskId,
+    status: task.status,
+    createdAt: task.createdAt,
+    lastUpdatedAt: task.lastUpdatedAt,
+    ttl: task.ttlMs ?? null,
+  };
+  if (task.statusMessage !== undefined) out.statusMessage = task.statusMessage;
+  if (task.pollIntervalMs !== undefined) out.pollInterval = task.pollIntervalMs;
+  return out;
+}
+
 /** The task methods of 2025-11-25 sessions. */
 export class SessionTasks {
   /**
@@ -89,7 +107,7 @@ export class SessionTasks {
       return true;
     }
     const ttl = typeof task.ttl === 'number' ? Math.floor(task.ttl) : undefined;
-    void this.runtime.create(request, envelopeOf(session), rctx, ownerOf(session), tool.task, '2025', ttl).then(
+    void this.runtime.create(request, envelopeOf(session), rctx, ownerOf(session), tool.task, '2025', ttl, session.record.id).then(
       ({ record, run }) => {
         // TK1-03: the task first, then the work.
         exchange.reply(resultText(request.id, { task: task2025(record) }));

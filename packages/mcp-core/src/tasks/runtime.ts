@@ -173,6 +173,7 @@ export class TaskRuntime {
     config: ToolTaskConfig,
     wire: TaskWire = '2026',
     requestedTtlMs?: number,
+    session?: string,
   ): Promise<{ record: TaskRecord; run: Running }> {
     // TK1-04: the server may shorten what the client asked for; it never keeps a task longer than configured.
     const ttl = config.ttlMs ?? this.settings.ttlMs;
@@ -181,7 +182,7 @@ export class TaskRuntime {
         owner,
         ttlMs: requestedTtlMs !== undefined && requestedTtlMs > 0 ? Math.min(requestedTtlMs, ttl) : ttl,
         pollIntervalMs: config.pollIntervalMs ?? this.settings.pollIntervalMs,
-        meta: { method: 'tools/call', tool: String(request.params?.name ?? ''), wire },
+        meta: session === undefined ? { method: 'tools/call', tool: String(request.params?.name ?? ''), wire } : { method: 'tools/call', tool: String(request.params?.name ?? ''), wire, session },
       }),
     );
     if (++this.#creates % 64 === 0) this.#prune();
@@ -401,7 +402,12 @@ export class TaskRuntime {
     const publish = this.settings.publish;
     if (publish === undefined) return;
     try {
-      publish({ type: 'tasks/status', taskId: record.taskId, owner: record.owner, task: taskState(record) });
+      const session = record.meta?.session;
+      publish(
+        typeof session === 'string'
+          ? { type: 'tasks/status', taskId: record.taskId, owner: record.owner, task: taskState(record), session }
+          : { type: 'tasks/status', taskId: record.taskId, owner: record.owner, task: taskState(record) },
+      );
     } catch (error) {
       this.settings.onError(error);
     }
