@@ -17,6 +17,9 @@ import type { RequestContext } from '../types';
 import type { Channel } from './exchange';
 import type { LiveSession } from './live-session';
 
+/** Thrown inside `tasks/result` when the client cancelled it: nothing is owed (CAN-01). */
+const CANCELLED: unique symbol = Symbol('cancelled');
+
 /** `_meta` key tying a message to a task (TK1-08). */
 export const META_RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
@@ -81,7 +84,7 @@ export class SessionTasks {
     if (method !== 'tasks/get' && method !== 'tasks/result' && method !== 'tasks/list' && method !== 'tasks/cancel') return false;
     void this.#task(session, request, exchange, rctx).then(
       (text) => exchange.reply(text),
-      (error) => exchange.reply(errorText(request.id, errorObject(error))),
+      (error) => exchange.reply(error === CANCELLED ? undefined : errorText(request.id, errorObject(error))),
     );
     return true;
   }
@@ -147,7 +150,8 @@ export class SessionTasks {
     const related = { [META_RELATED_TASK]: { taskId } };
     try {
       for (;;) {
-        if (ctx.cancelled) throw new McpError(ErrorCode.InternalError, 'Cancelled');
+        // CAN-01: a cancelled tasks/result owes no response (the task itself goes on).
+        if (ctx.cancelled) throw CANCELLED;
         const record = await this.runtime.get(taskId, owner);
         if (isTerminal(record.status)) {
           if (record.error !== undefined) return errorText(request.id, record.error);
@@ -161,7 +165,11 @@ export class SessionTasks {
             Object.entries(record.inputRequests).map(async ([key, value]) => {
               const q = value as InputRequest;
               const params = { ...(q.params ?? {}), _meta: { ...((q.params as { _meta?: Record<string, unknown> } | undefined)?._meta ?? {}), ...related } };
-              answers[key] = await ctx.ask({ method: q.method, params } as InputRequest);
+              try {
+                answers[key] = await ctx.ask({ method: q.method, params } as InputRequest);
+              } catch (error) {
+                throw ctx.cancelled ? CANCELLED : error;
+              }
             }),
           );
           await this.runtime.update(taskId, owner, answers);

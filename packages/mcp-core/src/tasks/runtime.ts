@@ -223,7 +223,8 @@ export class TaskRuntime {
           for (let n = 2; run.usedKeys.has(wire); n++) wire = `${key}~${n}`;
           run.usedKeys.add(wire);
           run.keyOf.set(wire, key);
-          requests[wire] = wireRequest(req);
+          // 2026 has no elicitationId; the 2025 form asks through a real request that keeps it.
+          requests[wire] = run.wire === '2026' ? wireRequest(req) : req.params === undefined ? { method: req.method } : { method: req.method, params: req.params };
         }
         run.state = outcome.ok.state;
         if (Object.keys(requests).length === 0) {
