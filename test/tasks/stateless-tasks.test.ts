@@ -258,7 +258,9 @@ describe('the tasks extension over a real socket (TKX-01..TKX-11)', () => {
 
     // Durable: a tasks/get right after finds it.
     const first = (await get(handle.taskId)).msg.result;
-    expect(first).toMatchObject({ taskId: handle.taskId, status: 'working', createdAt: handle.createdAt });
+    // (On a loaded machine the 800 ms task may already be done: durability is what this checks, not timing.)
+    expect(first).toMatchObject({ taskId: handle.taskId, createdAt: handle.createdAt });
+    expect(['working', 'completed']).toContain(first.status);
 
     const statuses = new Set<string>();
     const done = await pollUntil(

@@ -145,7 +145,7 @@ export interface McpStats {
   tasks: number;
   /**
    * Timers the server holds: the expiry sweeper, one per pending client request, one keep-alive per session
-   * connection and per listen stream.
+   * connection, per stateless SSE response and per listen stream, one expiry timer per task of this process.
    */
   timers: number;
   /** Events buffered for resumption (in-memory event store only; 0 otherwise). */
@@ -415,6 +415,8 @@ export function createMcp(options: McpOptions): Mcp {
     },
     publish,
     stats: () => {
+      // Each task of this process holds one expiry timer.
+      const runningTasks = tasks.running;
       let inflight = stateless.inflight;
       for (const s of transport.sessions.values()) inflight += s.inflight.size;
       const { connections, pendingClientRequests } = transport.stats;
@@ -425,9 +427,9 @@ export function createMcp(options: McpOptions): Mcp {
         inflight,
         pendingClientRequests,
         listenStreams: listen.count,
-        tasks: tasks.running,
+        tasks: runningTasks,
         timers:
-          (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + listen.timers,
+          (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + listen.timers + runningTasks,
         bufferedEvents: memory?.stats?.().events ?? 0,
       };
     },

@@ -68,11 +68,21 @@ export class SessionTasks {
    * @param runtime Runs the handlers; shared with the stateless path.
    * @param pageSize `tasks/list` page size.
    */
+  readonly #asking = new Map<string, Promise<void>>();
+
   constructor(
     private readonly registry: Registry,
     private readonly runtime: TaskRuntime,
     private readonly pageSize: number,
   ) {}
+
+  /**
+   * A session ended: the tasks only it could reach (no authenticated subject) are cancelled.
+   * @param session The closed session.
+   */
+  sessionClosed(session: LiveSession): void {
+    if (session.record.subject === undefined) void this.runtime.cancelOwnedBy(ownerOf(session));
+  }
 
   /**
    * Serves the request when it is a task method or a task-related `tools/call`.
@@ -160,8 +170,14 @@ export class SessionTasks {
           return resultText(request.id, { ...record.result, _meta: { ...meta, ...related } });
         }
         if (record.status === 'input_required' && record.inputRequests !== undefined) {
+          // One tasks/result asks; another one waiting on the same task does not ask the user again.
+          const asking = this.#asking.get(taskId);
+          if (asking !== undefined) {
+            await asking.catch(() => {});
+            continue;
+          }
           const answers: Record<string, unknown> = {};
-          await Promise.all(
+          const ask = Promise.all(
             Object.entries(record.inputRequests).map(async ([key, value]) => {
               const q = value as InputRequest;
               const params = { ...(q.params ?? {}), _meta: { ...((q.params as { _meta?: Record<string, unknown> } | undefined)?._meta ?? {}), ...related } };
@@ -171,8 +187,13 @@ export class SessionTasks {
                 throw ctx.cancelled ? CANCELLED : error;
               }
             }),
-          );
-          await this.runtime.update(taskId, owner, answers);
+          ).then(() => this.runtime.update(taskId, owner, answers));
+          this.#asking.set(taskId, ask);
+          try {
+            await ask;
+          } finally {
+            this.#asking.delete(taskId);
+          }
           continue;
         }
         await this.runtime.changed(taskId, ctx.signal);

@@ -96,6 +96,7 @@ export class StreamableHttp implements SessionHost {
 
   forget(session: LiveSession): void {
     const id = session.record.id;
+    this.tasks?.sessionClosed(session);
     if (this.sessions.get(id) === session) this.sessions.delete(id);
     void Promise.resolve(this.settings.store.delete(id)).catch(this.settings.onError);
     if (this.sessions.size === 0 && this.#sweeper !== undefined) {

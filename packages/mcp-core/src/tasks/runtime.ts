@@ -120,6 +120,7 @@ const errorObject = (error: unknown, onError: (e: unknown) => void): JsonRpcErro
 export class TaskRuntime {
   readonly #running = new Map<string, Running>();
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   #creates = 0;
 
   /**
@@ -151,13 +152,38 @@ export class TaskRuntime {
     }
   }
 
+  /** Holds a run, with a timer that drops it when its task expires (a parked handler nobody answers). */
+  #track(run: Running): void {
+    this.#running.set(run.taskId, run);
+    const timer = setTimeout(() => this.#prune(), Math.max(0, run.expiresAt - Date.now()) + 5);
+    (timer as { unref?: () => void }).unref?.();
+    this.#timers.set(run.taskId, timer);
+  }
+
+  #untrack(taskId: string): void {
+    this.#running.delete(taskId);
+    const timer = this.#timers.get(taskId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#timers.delete(taskId);
+  }
+
+  /**
+   * Cancels the live tasks of an owner that is gone (a 2025 session without an authenticated subject: nobody can
+   * reach its tasks any more).
+   * @param owner The owner.
+   */
+  async cancelOwnedBy(owner: string): Promise<void> {
+    const runs = [...this.#running.values()].filter((r) => r.owner === owner);
+    await Promise.all(runs.map((r) => this.cancel(r.taskId, owner).catch(() => {})));
+  }
+
   /** Drops the runs whose task expired (a parked handler nobody answered, a handler past its TTL). */
   #prune(now = Date.now()): void {
     for (const run of this.#running.values()) {
       if (run.expiresAt > now) continue;
       run.cancelAttempt?.('The task expired');
       run.ac.abort('The task expired');
-      this.#running.delete(run.taskId);
+      this.#untrack(run.taskId);
     }
   }
 
@@ -187,7 +213,7 @@ export class TaskRuntime {
     );
     if (++this.#creates % 64 === 0) this.#prune();
     const run: Running = { wire, expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map() };
-    this.#running.set(record.taskId, run);
+    this.#track(run);
     this.#announce(record);
     return { record, run };
   }
@@ -239,16 +265,18 @@ export class TaskRuntime {
         const isError = (outcome.ok as { isError?: unknown } | undefined)?.isError === true;
         this.#announce(await transitionTask(store, run.taskId, run.owner, isError && run.wire === '2025' ? 'fail' : 'complete', { result: outcome.ok }));
       }
-      this.#running.delete(run.taskId);
+      this.#untrack(run.taskId);
     } catch (error) {
       if (isMcpError(error) && error.code === ErrorCode.MissingRequiredClientCapability) {
-        await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(error, this.settings.onError) }).then((r) => this.#announce(r), this.settings.onError);
-        this.#running.delete(run.taskId);
+        // -32021 exists only in 2026; a 2025-11-25 session hears -32600, as for a plain call (S2C-01).
+        const e = run.wire === '2025' ? { code: ErrorCode.InvalidRequest, message: error.message } : errorObject(error, this.settings.onError);
+        await transitionTask(store, run.taskId, run.owner, 'fail', { error: e }).then((r) => this.#announce(r), this.settings.onError);
+        this.#untrack(run.taskId);
         return;
       }
       // The task was cancelled or expired meanwhile: its outcome stands.
       if (!isMcpError(error) || error.code !== ErrorCode.InvalidParams) this.settings.onError(error);
-      this.#running.delete(run.taskId);
+      this.#untrack(run.taskId);
     }
   }
 
@@ -336,7 +364,7 @@ export class TaskRuntime {
       // The attempt first, so its handler sees this reason rather than the generic one of its signal source.
       run.cancelAttempt?.('The task was cancelled');
       run.ac.abort('The task was cancelled');
-      this.#running.delete(taskId);
+      this.#untrack(taskId);
     }
   }
 
@@ -353,7 +381,7 @@ export class TaskRuntime {
       run.cancelAttempt?.('The server is shutting down');
       run.ac.abort('The server is shutting down');
     }
-    this.#running.clear();
+    for (const taskId of [...this.#running.keys()]) this.#untrack(taskId);
   }
 
   /**
