@@ -3,6 +3,8 @@ import type { ServerResponse } from 'node:http';
 /** Connection-specific fields a Fetch Response must not carry onto this connection. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 const NOT_READY = Symbol('not ready');
+/** Set by @x/mcp-core on responses it builds from a string (see its `jsonResponse`). */
+const BODY_TEXT = Symbol.for('x-mcp.bodyText');
 const REASON = 'client disconnected';
 const noop = (): void => {};
 
@@ -92,6 +94,16 @@ async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uin
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
   const head = flatten(response.headers);
+  // A body the core made from a string (and nobody read since): sent as is, without reading the body stream.
+  const text = (response as unknown as Record<symbol, unknown>)[BODY_TEXT];
+  if (typeof text === 'string' && !response.bodyUsed && !res.destroyed) {
+    const method = request?.method ?? res.req?.method;
+    if (method !== 'HEAD' && response.status !== 204 && response.status !== 304) {
+      if (!head.sized) head.list.push('content-length', String(Buffer.byteLength(text)));
+      writeHead(res, response, head.list);
+      return void res.end(text);
+    }
+  }
   const body = response.body;
   const method = request?.method ?? res.req?.method;
   const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;

@@ -18,6 +18,44 @@ describe('writing the response', () => {
     expect(await res.body.json()).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
   });
 
+  it('a body the core made from a string (Symbol.for("x-mcp.bodyText")) goes out as that string, in one piece', async () => {
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { text: 'héllo' } });
+    let made: Response | undefined;
+    const { url } = await start(async () => {
+      made = new Response(text, { headers: { 'content-type': 'application/json' } });
+      (made as unknown as Record<symbol, unknown>)[Symbol.for('x-mcp.bodyText')] = text;
+      return made;
+    });
+    const res = await request(url, { method: 'POST', body: '{}' });
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(await res.body.text()).toBe(text);
+    // The body stream was never read.
+    expect(made!.bodyUsed).toBe(false);
+  });
+
+  it('a body-text response whose body was already read falls back to the stream (and its state)', async () => {
+    const { url } = await start(async () => {
+      const r = new Response('first', { headers: { 'content-type': 'text/plain' } });
+      (r as unknown as Record<symbol, unknown>)[Symbol.for('x-mcp.bodyText')] = 'first';
+      await r.text();
+      return new Response('second', { headers: { 'content-type': 'text/plain' } });
+    });
+    const res = await request(url);
+    expect(await res.body.text()).toBe('second');
+  });
+
+  it('HEAD on a body-text response sends no body', async () => {
+    const { url } = await start(async () => {
+      const r = new Response('abc', { headers: { 'content-type': 'text/plain' } });
+      (r as unknown as Record<symbol, unknown>)[Symbol.for('x-mcp.bodyText')] = 'abc';
+      return r;
+    });
+    const res = await request(url, { method: 'HEAD' });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('');
+  });
+
   it('null bodies: Content-Length 0, and none on 204', async () => {
     const { url } = await start(async (req) => new Response(null, { status: req.url.endsWith('204') ? 204 : 202, statusText: 'Accepted' }));
     const accepted = await request(`${url}/202`);

@@ -14,8 +14,17 @@ const JSON_HEADERS = { 'content-type': 'application/json' } as const;
  * @returns The Response.
  */
 export function jsonResponse(text: string, status = 200, headers?: Record<string, string>): Response {
-  return new Response(text, { status, headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers } });
+  const response = new Response(text, { status, headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers } });
+  (response as unknown as Record<symbol, unknown>)[BODY_TEXT] = text;
+  return response;
 }
+
+/**
+ * Where a response made from a string keeps that string: an adapter that writes to a socket may send it as is
+ * instead of reading the body stream (it must check that the body was not read, `bodyUsed`). A global symbol, so an
+ * adapter needs no import from the core.
+ */
+export const BODY_TEXT: unique symbol = Symbol.for('x-mcp.bodyText') as never;
 
 /**
  * An HTTP error whose body is a JSON-RPC error (an id-less one unless the id is known).

@@ -23,7 +23,7 @@ import type { RequestContext } from '../types';
 import type { ListenHub, SubscriptionFilter } from './listen';
 import type { Accepts } from './media';
 import { checkMirrorHeaders } from './mirror-headers';
-import { acceptedResponse, errorResponse } from './responses';
+import { acceptedResponse, errorResponse, jsonResponse } from './responses';
 import { StatelessContext } from './stateless-context';
 import { TASKS_EXTENSION, taskFields, taskState } from '../tasks/runtime';
 import type { Outcome, TaskRuntime } from '../tasks/runtime';
@@ -242,7 +242,7 @@ export class StatelessHttp {
   }
 
   #json(text: string, status = 200): Response {
-    return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+    return jsonResponse(text, status);
   }
 
   #listen(req: JsonRpcRequest, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined, signal: AbortSignal | undefined): Response {
