@@ -58,21 +58,31 @@ const newStreamId = (): string => {
   return `${s}${(++streamCounter).toString(36)}`;
 };
 
+/** What an unused map reads as. */
+const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
+
 const idKey = (id: JsonRpcId): string => (typeof id === 'number' ? `n${id}` : `s${id}`);
 
 /** A legacy session held in memory. */
 export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
+  // The maps are created on first use: an idle session (most of them) holds none (W4, memory per idle session).
+  #inflight: Map<string, CallContext> | undefined;
+  #streams: Map<string, LogicalStream> | undefined;
   /** Requests in flight, by id key, for `notifications/cancelled`. */
-  readonly inflight = new Map<string, CallContext>();
+  get inflight(): ReadonlyMap<string, CallContext> {
+    return this.#inflight ?? EMPTY_MAP;
+  }
   /** POST-born streams still owed to the client. */
-  readonly streams = new Map<string, LogicalStream>();
+  get streams(): ReadonlyMap<string, LogicalStream> {
+    return this.#streams ?? EMPTY_MAP;
+  }
   /** The standalone GET stream, once the client opened one. */
   standalone: LogicalStream | undefined;
   /** Live HTTP connections on this session's streams. */
   connections = 0;
   /** HTTP+SSE (2024-11-05 transport): the one SSE connection that carries everything; undefined for Streamable HTTP. */
   channel: { send(text: string): void; close(): void } | undefined;
-  #pending = new Map<number, Pending>();
+  #pending: Map<number, Pending> | undefined;
   #nextId = 0;
 
   /**
@@ -103,7 +113,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   }
   /** Pending server-to-client requests. */
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.#pending?.size ?? 0;
   }
 
   connectionOpened(): void {
@@ -116,7 +126,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
     this.record.lastSeenAt = Date.now();
   }
   streamDone(stream: LogicalStream): void {
-    if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
+    if (this.#streams?.get(stream.id) === stream) this.#streams.delete(stream.id);
     if (this.standalone === stream) this.standalone = undefined;
   }
 
@@ -138,7 +148,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   /** ExchangeHost: opens a POST-born stream, primed for 2025-11-25 clients. */
   openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> } {
     const stream = new LogicalStream(newStreamId(), 'post', this);
-    this.streams.set(stream.id, stream);
+    (this.#streams ??= new Map<string, LogicalStream>()).set(stream.id, stream);
     return { stream, body: stream.attach(this.polling ? this.host.retryMs : undefined) };
   }
 
@@ -205,14 +215,14 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    */
   begin(request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): CallContext {
     const ctx = new CallContext(this, request, exchange, rctx);
-    this.inflight.set(idKey(request.id), ctx);
+    (this.#inflight ??= new Map<string, CallContext>()).set(idKey(request.id), ctx);
     return ctx;
   }
 
   /** The request is answered. */
   end(ctx: CallContext): void {
     const key = idKey(ctx.requestId);
-    if (this.inflight.get(key) === ctx) this.inflight.delete(key);
+    if (this.#inflight?.get(key) === ctx) this.#inflight.delete(key);
   }
 
   /**
@@ -230,7 +240,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    */
   resolveResponse(message: JsonRpcResponse): void {
     if (typeof message.id !== 'number') return;
-    const p = this.#pending.get(message.id);
+    const p = this.#pending?.get(message.id);
     if (p === undefined) return;
     if (message.error !== undefined) p.reject(new McpError(message.error.code, message.error.message, message.error.data));
     else p.resolve(message.result);
@@ -252,7 +262,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
       const signals = [ctx.signal, options?.signal].filter((s): s is AbortSignal => s !== undefined);
       const cleanup = () => {
         clearTimeout(timer);
-        if (this.#pending.delete(id)) stats.pendingClientRequests--;
+        if (this.#pending?.delete(id)) stats.pendingClientRequests--;
         for (const s of signals) s.removeEventListener('abort', onAbort);
       };
       const giveUp = (error: unknown, reason: string) => {
@@ -277,7 +287,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
         }
         s.addEventListener('abort', onAbort, { once: true });
       }
-      this.#pending.set(id, {
+      (this.#pending ??= new Map<number, Pending>()).set(id, {
         resolve: (r) => {
           cleanup();
           resolve(r);
@@ -303,8 +313,8 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   close(reason: 'close' | 'expire'): void {
     if (!this.transition(reason)) return;
     for (const ctx of [...this.inflight.values()]) ctx.cancel('The session ended');
-    this.inflight.clear();
-    for (const p of [...this.#pending.values()]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
+    this.#inflight?.clear();
+    for (const p of [...(this.#pending?.values() ?? [])]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
     for (const s of [...this.streams.values()]) s.close();
     this.standalone?.close();
     this.channel?.close();
