@@ -317,7 +317,7 @@ export function createMcp(options: McpOptions): Mcp {
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
-  transport.tasks = new SessionTasks(registry, tasks, options.pageSize ?? 100);
+  transport.tasks = new SessionTasks(registry, tasks, options.pageSize ?? 100, onError);
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
     tasks,

@@ -47,3 +47,16 @@ export function isMcpError(value: unknown): value is McpError {
       ((value as Error).name === 'McpError' && typeof (value as McpError).code === 'number'))
   );
 }
+
+/**
+ * The JSON-RPC error object for anything a handler threw: an {@link McpError} as it is, anything else (a bug) as
+ * -32603 "Internal error", reported to `onError` and never shown to the client.
+ * @param error What was thrown.
+ * @param onError Where unexpected errors go.
+ * @returns The error object.
+ */
+export function toErrorObject(error: unknown, onError: (error: unknown) => void): { code: number; message: string; data?: unknown } {
+  if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
+  onError(error);
+  return { code: -32603, message: 'Internal error' };
+}

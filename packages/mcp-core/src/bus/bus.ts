@@ -5,6 +5,7 @@
  * SUB-07, SUB-08, TKX-09).
  */
 
+import { isPlainObject } from '../plain-object';
 import { isTaskStatus } from '../tasks/machine';
 
 /**
@@ -67,7 +68,6 @@ const BARE_EVENTS: Readonly<Record<Exclude<McpEventType, 'resources/updated' | '
   'resources/list_changed': Object.freeze({ type: 'resources/list_changed' }),
 });
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Freezes a parsed JSON value and everything in it. */
 function deepFreeze<T>(value: T): T {

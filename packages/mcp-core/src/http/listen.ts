@@ -8,6 +8,7 @@
  * abrupt close with no response) or when the server ends it with the final listen result (SUB-06, TRAP-11).
  */
 
+import { isPlainObject } from '../plain-object';
 import type { McpEvent, TaskStatusEvent } from '../bus/bus';
 import type { JsonRpcId } from '../jsonrpc/messages';
 import { resultText } from '../jsonrpc/serialize';
@@ -85,7 +86,6 @@ const metaOpen = `,"params":{"_meta":{${JSON.stringify(SUBSCRIPTION_ID_META_KEY)
 /** One SSE frame `data: <prefix><id><suffix>\n\n`: the prefix is built once per event, the id differs per stream (SUB-04). */
 const frame = (prefix: string, idJson: string, suffix: string): string => encodeSseEvent({ data: prefix + idJson + suffix });
 
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The JSON text of a `notifications/tasks` message up to its subscription id (TKX-09, SUB-04): params are the task

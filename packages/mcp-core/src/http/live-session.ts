@@ -11,6 +11,7 @@ import { LEVELS } from '../protocol/params';
 import { nextSessionState } from '../session/index';
 import type { SessionEvent, SessionRecord } from '../session/index';
 import type { SessionOps } from '../server/call';
+import { createLogger, progressText } from '../server/related';
 import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
 import type { AuthInfo, RequestContext } from '../types';
 import type {
@@ -381,26 +382,19 @@ export class CallContext implements HandlerContext, InputHost {
     return this.request.params?._meta as Record<string, unknown> | undefined;
   }
   get log(): Logger {
-    if (this.#log !== undefined) return this.#log;
-    const log = (level: LoggingLevel, data: unknown, logger?: string) => {
+    return (this.#log ??= createLogger((level, text) => {
       if (this.cancelled || !this.exchange.open || !this.session.logs(level)) return;
-      this.exchange.related(messageText('notifications/message', logger === undefined ? { level, data } : { level, logger, data }), false);
-    };
-    const l = { log } as Record<string, unknown>;
-    for (const level of LEVELS) l[level] = (data: unknown, logger?: string) => log(level, data, logger);
-    return (this.#log = l as unknown as Logger);
+      this.exchange.related(text(), false);
+    }));
   }
 
   progress(progress: number, total?: number, message?: string): void {
-    const token = this.meta?.progressToken;
-    // PROG-01: only while the request is active; after its response the token is dead.
-    if ((typeof token !== 'string' && typeof token !== 'number') || this.cancelled || !this.exchange.open) return;
-    if (!(progress > this.#lastProgress)) return; // PROG-01: strictly increasing
+    // PROG-01: only while the request is active (after its response the token is dead), strictly increasing.
+    if (this.cancelled || !this.exchange.open) return;
+    const text = progressText(this.meta?.progressToken, this.#lastProgress, progress, total, message);
+    if (text === undefined) return;
     this.#lastProgress = progress;
-    const params: Record<string, unknown> = { progressToken: token, progress };
-    if (total !== undefined) params.total = total;
-    if (message !== undefined) params.message = message;
-    this.exchange.related(messageText('notifications/progress', params), false);
+    this.exchange.related(text, false);
   }
 
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {

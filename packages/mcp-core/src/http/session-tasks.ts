@@ -3,15 +3,17 @@
  * `tasks/get`, `tasks/result` (blocks until the task ends, asking the client for input on its own stream),
  * `tasks/list` and `tasks/cancel`. The same {@link TaskRuntime} runs the handlers as for the 2026 extension.
  */
-import { McpError, isMcpError } from '../errors';
+import { isPlainObject } from '../plain-object';
+import { McpError, toErrorObject } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
-import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
+import type { JsonRpcRequest } from '../jsonrpc/messages';
 import { errorText, resultText } from '../jsonrpc/serialize';
 import type { Envelope } from '../protocol/envelope';
 import type { InputRequest } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import { isTerminal } from '../tasks/machine';
 import type { TaskRecord } from '../tasks/store';
+import { taskFields } from '../tasks/runtime';
 import type { TaskRuntime } from '../tasks/runtime';
 import type { RequestContext } from '../types';
 import type { Channel } from './exchange';
@@ -23,7 +25,6 @@ const CANCELLED: unique symbol = Symbol('cancelled');
 /** `_meta` key tying a message to a task (TK1-08). */
 export const META_RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * A task as the 2025-11-25 form shows it (TK1-04): ISO times, `ttl` and `pollInterval` in ms.
@@ -31,16 +32,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * @returns The wire `Task`.
  */
 export function task2025(record: TaskRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    taskId: record.taskId,
-    status: record.status,
-    createdAt: new Date(record.createdAt).toISOString(),
-    lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttl: record.ttlMs,
-  };
-  if (record.statusMessage !== undefined) out.statusMessage = record.statusMessage;
-  if (record.pollIntervalMs !== undefined) out.pollInterval = record.pollIntervalMs;
-  return out;
+  return task2025FromState(taskFields(record));
 }
 
 /**
@@ -74,6 +66,7 @@ export class SessionTasks {
     private readonly registry: Registry,
     private readonly runtime: TaskRuntime,
     private readonly pageSize: number,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /**
@@ -94,7 +87,7 @@ export class SessionTasks {
     if (method !== 'tasks/get' && method !== 'tasks/result' && method !== 'tasks/list' && method !== 'tasks/cancel') return false;
     void this.#task(session, request, exchange, rctx).then(
       (text) => exchange.reply(text),
-      (error) => exchange.reply(error === CANCELLED ? undefined : errorText(request.id, errorObject(error))),
+      (error) => exchange.reply(error === CANCELLED ? undefined : errorText(request.id, toErrorObject(error, this.onError))),
     );
     return true;
   }
@@ -115,7 +108,7 @@ export class SessionTasks {
       exchange.reply(errorText(request.id, { code: ErrorCode.MethodNotFound, message: `Tool "${tool.name}" does not run as a task (execution.taskSupport is forbidden, TK1-02)` }));
       return true;
     }
-    if (!isObject(task) || (task.ttl !== undefined && task.ttl !== null && (typeof task.ttl !== 'number' || !(task.ttl >= 0)))) {
+    if (!isPlainObject(task) || (task.ttl !== undefined && task.ttl !== null && (typeof task.ttl !== 'number' || !(task.ttl >= 0)))) {
       exchange.reply(errorText(request.id, { code: ErrorCode.InvalidParams, message: 'params.task must be an object whose ttl, when given, is a number of ms >= 0' }));
       return true;
     }
@@ -126,7 +119,7 @@ export class SessionTasks {
         exchange.reply(resultText(request.id, { task: task2025(record) }));
         this.runtime.start(run);
       },
-      (error) => exchange.reply(errorText(request.id, errorObject(error))),
+      (error) => exchange.reply(errorText(request.id, toErrorObject(error, this.onError))),
     );
     return true;
   }
@@ -165,8 +158,8 @@ export class SessionTasks {
         const record = await this.runtime.get(taskId, owner);
         if (isTerminal(record.status)) {
           if (record.error !== undefined) return errorText(request.id, record.error);
-          if (!isObject(record.result)) throw new McpError(ErrorCode.InternalError, `The task was ${record.status} before it produced a result`, { taskId });
-          const meta = isObject(record.result._meta) ? record.result._meta : {};
+          if (!isPlainObject(record.result)) throw new McpError(ErrorCode.InternalError, `The task was ${record.status} before it produced a result`, { taskId });
+          const meta = isPlainObject(record.result._meta) ? record.result._meta : {};
           return resultText(request.id, { ...record.result, _meta: { ...meta, ...related } });
         }
         if (record.status === 'input_required' && record.inputRequests !== undefined) {
@@ -216,7 +209,3 @@ function ownerOf(session: LiveSession): string {
   return subject === undefined ? `session:${session.record.id}` : `subject:${subject}`;
 }
 
-function errorObject(error: unknown): JsonRpcErrorObject {
-  if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
-  return { code: ErrorCode.InternalError, message: 'Internal error' };
-}

@@ -6,7 +6,7 @@
 import type { Envelope } from '../protocol/envelope';
 import { LEVELS } from '../protocol/params';
 import type { JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
-import { messageText } from '../jsonrpc/serialize';
+import { createLogger, progressText } from '../server/related';
 import { InputPending, missingCapability, missingCapabilityError, validAnswer } from '../server/mrtr';
 import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
 import type {
@@ -17,7 +17,6 @@ import type {
   ElicitResult,
   HandlerContext,
   Logger,
-  LoggingLevel,
   Root,
 } from '../server/types';
 import type { AuthInfo, RequestContext } from '../types';
@@ -146,25 +145,19 @@ export class StatelessContext implements HandlerContext, InputHost {
   get log(): Logger {
     if (this.#log !== undefined) return this.#log;
     const threshold = this.envelope.logLevel === undefined ? -1 : LEVELS.indexOf(this.envelope.logLevel);
-    const log = (level: LoggingLevel, data: unknown, logger?: string) => {
+    return (this.#log = createLogger((level, text) => {
       // LOG-02: nothing unless the request asked for a level, and only at or above it.
       if (threshold < 0 || LEVELS.indexOf(level) < threshold || this.cancelled || !this.exchange.open) return;
-      this.exchange.related(messageText('notifications/message', logger === undefined ? { level, data } : { level, logger, data }));
-    };
-    const l = { log } as Record<string, unknown>;
-    for (const level of LEVELS) l[level] = (data: unknown, logger?: string) => log(level, data, logger);
-    return (this.#log = l as unknown as Logger);
+      this.exchange.related(text());
+    }));
   }
 
   progress(progress: number, total?: number, message?: string): void {
-    const token = this.meta?.progressToken;
-    if ((typeof token !== 'string' && typeof token !== 'number') || this.cancelled || !this.exchange.open) return;
-    if (!(progress > this.#lastProgress)) return; // PROG-01: strictly increasing
+    if (this.cancelled || !this.exchange.open) return;
+    const text = progressText(this.meta?.progressToken, this.#lastProgress, progress, total, message); // PROG-01
+    if (text === undefined) return;
     this.#lastProgress = progress;
-    const params: Record<string, unknown> = { progressToken: token, progress };
-    if (total !== undefined) params.total = total;
-    if (message !== undefined) params.message = message;
-    this.exchange.related(messageText('notifications/progress', params));
+    this.exchange.related(text);
   }
 
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {

@@ -3,10 +3,11 @@
  * `_meta`, mirrors key fields in headers, and never touches a session. Every error status is decided before the
  * first SSE byte (TRAP-09).
  */
-import { McpError, isMcpError } from '../errors';
+import { isPlainObject } from '../plain-object';
+import { McpError, toErrorObject } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify } from '../jsonrpc/messages';
-import type { JsonRpcErrorObject, JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
+import type { JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
 import { RawJson, errorText, resultText } from '../jsonrpc/serialize';
 import type { RequestStateCodec, StateBinding } from '../mrtr/request-state';
 import { META_PROTOCOL_VERSION, META_SERVER_INFO, readEnvelope } from '../protocol/envelope';
@@ -15,7 +16,7 @@ import { MODERN_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, isModernVersion }
 import type { Call } from '../server/call';
 import { METHODS } from '../server/handlers';
 import type { MethodHandler } from '../server/handlers';
-import { isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
+import { inputRequestWire, isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
 import type { InputRequired } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import type { CacheHint } from '../server/types';
@@ -52,7 +53,7 @@ export interface StatelessSettings {
 /** Whether the request declared the tasks extension (M-10, DUAL-09). */
 const declaresTasks = (envelope: Envelope): boolean => {
   const ext = envelope.clientCapabilities.extensions;
-  return isObject(ext) && isObject(ext[TASKS_EXTENSION]);
+  return isPlainObject(ext) && isPlainObject(ext[TASKS_EXTENSION]);
 };
 
 /** The -32021 for a task feature used without declaring the extension (TKX-02). */
@@ -69,7 +70,6 @@ const ownerOf = (rctx: RequestContext | undefined): string => {
 
 const TASK_METHODS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/update', 'tasks/cancel']);
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Methods removed in 2026-07-28 or never part of it: unknown methods there (M-09, MH-07). */
 const NOT_STATELESS: ReadonlySet<string> = new Set(['ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
@@ -80,7 +80,7 @@ const MRTR_NAME: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'nam
 /** JSON with sorted object keys: the same params give the same text whatever order a client sends them in. */
 const canonical = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (!isObject(value)) return JSON.stringify(value) ?? 'null';
+  if (!isPlainObject(value)) return JSON.stringify(value) ?? 'null';
   const keys = Object.keys(value).sort();
   return `{${keys.filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
 };
@@ -99,7 +99,7 @@ async function bindingName(req: JsonRpcRequest, nameKey: 'name' | 'uri'): Promis
   const name = String(req.params?.[nameKey] ?? '');
   if (nameKey === 'uri') return name;
   const args = req.params?.arguments;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical(isObject(args) ? args : {})));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical(isPlainObject(args) ? args : {})));
   return `${name}#${hex(digest)}`;
 }
 
@@ -126,9 +126,9 @@ const error = (status: number, code: number, message: string, id?: JsonRpcId, da
  * @returns True for the stateless path.
  */
 export function isStatelessRequest(body: unknown, header: string | null, legacy: (v: string) => boolean): boolean {
-  if (!isObject(body)) return header !== null && isModernVersion(header.trim());
+  if (!isPlainObject(body)) return header !== null && isModernVersion(header.trim());
   const params = body.params;
-  if (isObject(params) && isObject(params._meta) && params._meta[META_PROTOCOL_VERSION] !== undefined) return true;
+  if (isPlainObject(params) && isPlainObject(params._meta) && params._meta[META_PROTOCOL_VERSION] !== undefined) return true;
   if (header === null || body.method === 'initialize') return false;
   const v = header.trim();
   return isModernVersion(v) || !legacy(v);
@@ -187,7 +187,7 @@ export class StatelessHttp {
     const id = c.kind === 'request' ? c.message.id : undefined;
     const header = request.headers.get('mcp-protocol-version')?.trim();
     const meta = message.params?._meta;
-    const version = isObject(meta) ? meta[META_PROTOCOL_VERSION] : undefined;
+    const version = isPlainObject(meta) ? meta[META_PROTOCOL_VERSION] : undefined;
     // M-01, HDR-01, HDR-02, M-05: the version first, so that a client learns what is served.
     if (typeof version !== 'string') {
       if (version !== undefined) return error(400, ErrorCode.InvalidParams, `params._meta["${META_PROTOCOL_VERSION}"] must be a string (M-01)`, id);
@@ -208,7 +208,7 @@ export class StatelessHttp {
     const req = c.message;
     const mismatch = checkMirrorHeaders(request.headers, req.method, req.params, (name) => this.registry.tools.get(name)?.headerParams);
     if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
-    if (req.method === 'server/discover') return this.#json(resultText(req.id, this.#discover));
+    if (req.method === 'server/discover') return jsonResponse(resultText(req.id, this.#discover));
     if (req.method === 'subscriptions/listen') return this.#listen(req, envelope, accepts, rctx, disconnectSignal(request, rctx));
     if (TASK_METHODS.has(req.method)) return this.#task(req, envelope, rctx);
     if (req.method === 'tools/call') {
@@ -241,13 +241,9 @@ export class StatelessHttp {
     });
   }
 
-  #json(text: string, status = 200): Response {
-    return jsonResponse(text, status);
-  }
-
   #listen(req: JsonRpcRequest, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined, signal: AbortSignal | undefined): Response {
     const filter = req.params?.notifications;
-    if (!isObject(filter)) return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
+    if (!isPlainObject(filter)) return jsonResponse(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
     // TKX-08: asking for taskIds needs the tasks extension, declared in this request (its shape is checked after).
     const taskIds = filter.taskIds;
     const wantsTasks = taskIds !== undefined;
@@ -256,16 +252,16 @@ export class StatelessHttp {
       return error(400, e.code, e.message, req.id, e.data);
     }
     if (wantsTasks && (!Array.isArray(taskIds) || !taskIds.every((t) => typeof t === 'string'))) {
-      return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.taskIds must be an array of task id strings' }));
+      return jsonResponse(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.taskIds must be an array of task id strings' }));
     }
     for (const k of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
       if (filter[k] !== undefined && typeof filter[k] !== 'boolean') {
-        return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: `params.notifications.${k} must be a boolean` }));
+        return jsonResponse(errorText(req.id, { code: ErrorCode.InvalidParams, message: `params.notifications.${k} must be a boolean` }));
       }
     }
     const subs = filter.resourceSubscriptions;
     if (subs !== undefined && (!Array.isArray(subs) || !subs.every((s) => typeof s === 'string'))) {
-      return this.#json(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.resourceSubscriptions must be an array of URI strings' }));
+      return jsonResponse(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'params.notifications.resourceSubscriptions must be an array of URI strings' }));
     }
     // SUB-02: the answer is a stream, so the client must take one.
     if (!accepts.sse) return error(406, ErrorCode.InvalidRequest, 'subscriptions/listen answers with an event stream: Accept must list text/event-stream', req.id);
@@ -347,7 +343,7 @@ export class StatelessHttp {
         else text = resultText(req.id, this.#complete(result as Record<string, unknown>, req.method === 'resources/read' || req.method === 'resources/list' ? (call.cache ?? this.settings.cache) : undefined));
         finish(text);
       } catch (e) {
-        const err = this.#errorObject(e);
+        const err = toErrorObject(e, this.settings.onError);
         finish(errorText(req.id, err), statusOf(err.code));
       }
     })();
@@ -366,10 +362,10 @@ export class StatelessHttp {
     try {
       const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
       tasks.start(run);
-      return this.#json(resultText(req.id, this.#handle(record)));
+      return jsonResponse(resultText(req.id, this.#handle(record)));
     } catch (e) {
-      const err = this.#errorObject(e);
-      return this.#json(errorText(req.id, err), statusOf(err.code));
+      const err = toErrorObject(e, this.settings.onError);
+      return jsonResponse(errorText(req.id, err), statusOf(err.code));
     }
   }
 
@@ -385,20 +381,20 @@ export class StatelessHttp {
       if (req.method === 'tasks/get') {
         const record = await tasks.get(taskId, owner);
         const out: Record<string, unknown> = { resultType: 'complete', ...taskState(record), _meta: this.#serverMeta };
-        return this.#json(resultText(req.id, out));
+        return jsonResponse(resultText(req.id, out));
       }
       if (req.method === 'tasks/update') {
         const responses = req.params?.inputResponses;
-        if (!isObject(responses)) throw new McpError(ErrorCode.InvalidParams, 'tasks/update needs params.inputResponses, an object of answers by key');
+        if (!isPlainObject(responses)) throw new McpError(ErrorCode.InvalidParams, 'tasks/update needs params.inputResponses, an object of answers by key');
         await tasks.update(taskId, owner, responses);
       } else {
         await tasks.cancel(taskId, owner);
       }
       // TKX-05, TKX-06: an empty acknowledgement.
-      return this.#json(resultText(req.id, { resultType: 'complete', _meta: this.#serverMeta }));
+      return jsonResponse(resultText(req.id, { resultType: 'complete', _meta: this.#serverMeta }));
     } catch (e) {
-      const err = this.#errorObject(e);
-      return this.#json(errorText(req.id, err), statusOf(err.code));
+      const err = toErrorObject(e, this.settings.onError);
+      return jsonResponse(errorText(req.id, err), statusOf(err.code));
     }
   }
 
@@ -408,7 +404,7 @@ export class StatelessHttp {
     const responses = params.inputResponses;
     const sealed = params.requestState;
     if (responses === undefined && sealed === undefined) return;
-    if (responses !== undefined && !isObject(responses)) {
+    if (responses !== undefined && !isPlainObject(responses)) {
       throw new McpError(ErrorCode.InvalidParams, 'params.inputResponses must be an object of answers by key (MRTR-04)');
     }
     let answers: Record<string, unknown> = {};
@@ -430,13 +426,7 @@ export class StatelessHttp {
     for (const [key, request] of Object.entries(ir.requests)) {
       const missing = missingCapability(request, caps);
       if (missing !== undefined) throw missingCapabilityError(request, missing);
-      let params: unknown = request.params;
-      // 2026-07-28 has no elicitationId (M-09): URL mode goes without it.
-      if (request.method === 'elicitation/create' && 'elicitationId' in request.params) {
-        const { elicitationId: _id, ...rest } = request.params;
-        params = rest;
-      }
-      inputRequests[key] = params === undefined ? { method: request.method } : { method: request.method, params };
+      inputRequests[key] = inputRequestWire(request);
       n++;
     }
     const result: Record<string, unknown> = { resultType: 'input_required' };
@@ -460,13 +450,9 @@ export class StatelessHttp {
       out.cacheScope = cache.scope ?? this.settings.cache.scope;
     }
     const meta = result._meta;
-    out._meta = isObject(meta) ? { ...meta, ...this.#serverMeta } : this.#serverMeta;
+    out._meta = isPlainObject(meta) ? { ...meta, ...this.#serverMeta } : this.#serverMeta;
     return out;
   }
 
-  #errorObject(e: unknown): JsonRpcErrorObject {
-    if (isMcpError(e)) return e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data };
-    this.settings.onError(e);
-    return { code: ErrorCode.InternalError, message: 'Internal error' };
-  }
+
 }

@@ -2,11 +2,11 @@
  * Streamable HTTP for the legacy handshake revisions 2025-03-26, 2025-06-18 and 2025-11-25 (checklist §4–5):
  * `initialize` opens a session, POST carries messages, GET opens the standalone stream or resumes one, DELETE ends it.
  */
-import { McpError, isMcpError } from '../errors';
+import { McpError, toErrorObject } from '../errors';
 import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify } from '../jsonrpc/messages';
-import type { Classified, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
+import type { Classified, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
 import { errorText, resultText } from '../jsonrpc/serialize';
 import { CancelledParams, InitializeParams } from '../protocol/params';
 import { LEGACY_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
@@ -394,7 +394,7 @@ export class StreamableHttp implements SessionHost {
       // A cancelled request owes no response (CAN-01).
       exchange.reply(ctx.cancelled ? undefined : text);
     };
-    const fail = (error: unknown) => done(errorText(request.id, this.#errorObject(error)));
+    const fail = (error: unknown) => done(errorText(request.id, toErrorObject(error, this.settings.onError)));
     try {
       const out = method(this.registry, request.params, call);
       if (isThenable(out)) out.then((r) => done(resultText(request.id, r)), fail);
@@ -402,12 +402,6 @@ export class StreamableHttp implements SessionHost {
     } catch (error) {
       fail(error);
     }
-  }
-
-  #errorObject(error: unknown): JsonRpcErrorObject {
-    if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
-    this.settings.onError(error);
-    return { code: ErrorCode.InternalError, message: 'Internal error' };
   }
 
   #startSweeper(): void {

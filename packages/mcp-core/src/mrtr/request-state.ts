@@ -9,6 +9,7 @@
  *
  * Web APIs only (`crypto.subtle`, `crypto.getRandomValues`, `TextEncoder`, `btoa`/`atob`).
  */
+import { isPlainObject } from '../plain-object';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 
@@ -127,9 +128,6 @@ function base64urlToBytes(text: string): Uint8Array<ArrayBuffer> | undefined {
   return bytesToBase64url(bytes) === text ? bytes : undefined;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function toSecretBytes(secret: string | Uint8Array | undefined): Uint8Array<ArrayBuffer> {
   if (secret === undefined) return defaultSecret();

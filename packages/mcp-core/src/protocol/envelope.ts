@@ -2,6 +2,7 @@
  * The per-request envelope of the stateless revision (2026-07-28): version, client capabilities, client info and
  * log level travel in every request's `params._meta` (M-01, M-02, LOG-02).
  */
+import { isPlainObject } from '../plain-object';
 import type { LoggingLevel } from '../server/types';
 import { LEVELS } from './params';
 
@@ -26,7 +27,6 @@ export interface Envelope {
   readonly logLevel: LoggingLevel | undefined;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The `_meta` of a message's params, if it is an object.
@@ -34,11 +34,11 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * @returns The `_meta` object or undefined.
  */
 export function metaOf(message: unknown): Record<string, unknown> | undefined {
-  if (!isObject(message)) return undefined;
+  if (!isPlainObject(message)) return undefined;
   const params = message.params;
-  if (!isObject(params)) return undefined;
+  if (!isPlainObject(params)) return undefined;
   const meta = params._meta;
-  return isObject(meta) ? meta : undefined;
+  return isPlainObject(meta) ? meta : undefined;
 }
 
 /**
@@ -51,9 +51,9 @@ export function metaOf(message: unknown): Record<string, unknown> | undefined {
 export function readEnvelope(meta: Record<string, unknown>, protocolVersion: string): Envelope | string {
   const caps = meta[META_CLIENT_CAPABILITIES];
   if (caps === undefined) return `Missing _meta["${META_CLIENT_CAPABILITIES}"] (M-01); send {} when the client has none`;
-  if (!isObject(caps)) return `_meta["${META_CLIENT_CAPABILITIES}"] must be an object`;
+  if (!isPlainObject(caps)) return `_meta["${META_CLIENT_CAPABILITIES}"] must be an object`;
   const info = meta[META_CLIENT_INFO];
-  if (info !== undefined && (!isObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string')) {
+  if (info !== undefined && (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string')) {
     return `_meta["${META_CLIENT_INFO}"] must be an object with string name and version`;
   }
   const level = meta[META_LOG_LEVEL];

@@ -3,6 +3,7 @@
  * input-required result; the client answers and retries. One handler API serves both eras: on a 2025 session the
  * server asks the questions as server-to-client requests and re-runs the handler with the answers itself.
  */
+import { isPlainObject } from '../plain-object';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, Root } from './types';
@@ -81,7 +82,6 @@ export function isInputPending(error: unknown): error is InputPending {
   return error instanceof InputPending;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * Whether a client answer has the shape its question needs (MRTR-06: a malformed answer is asked again).
@@ -90,21 +90,21 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * @returns True when usable.
  */
 export function validAnswer(method: InputRequest['method'], value: unknown): boolean {
-  if (!isObject(value)) return false;
+  if (!isPlainObject(value)) return false;
   switch (method) {
     case 'elicitation/create':
       return (
         (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') &&
-        (value.content === undefined || isObject(value.content))
+        (value.content === undefined || isPlainObject(value.content))
       );
     case 'sampling/createMessage':
       return (
         (value.role === 'user' || value.role === 'assistant') &&
         typeof value.model === 'string' &&
-        (isObject(value.content) || Array.isArray(value.content))
+        (isPlainObject(value.content) || Array.isArray(value.content))
       );
     case 'roots/list':
-      return Array.isArray(value.roots) && value.roots.every((r) => isObject(r) && typeof r.uri === 'string');
+      return Array.isArray(value.roots) && value.roots.every((r) => isPlainObject(r) && typeof r.uri === 'string');
   }
 }
 
@@ -119,16 +119,31 @@ export function missingCapability(request: InputRequest, caps: Readonly<Record<s
     const cap = caps.elicitation;
     const mode = request.params.mode ?? 'form';
     // `elicitation: {}` means form only.
-    const ok = isObject(cap) && (mode === 'form' ? cap.form !== undefined || cap.url === undefined : cap.url !== undefined);
+    const ok = isPlainObject(cap) && (mode === 'form' ? cap.form !== undefined || cap.url === undefined : cap.url !== undefined);
     return ok ? undefined : { elicitation: { [mode]: {} } };
   }
   if (request.method === 'sampling/createMessage') {
     const cap = caps.sampling;
-    if (!isObject(cap)) return { sampling: request.params.tools === undefined ? {} : { tools: {} } };
+    if (!isPlainObject(cap)) return { sampling: request.params.tools === undefined ? {} : { tools: {} } };
     if (request.params.tools !== undefined && cap.tools === undefined) return { sampling: { tools: {} } };
     return undefined;
   }
-  return isObject(caps.roots) ? undefined : { roots: {} };
+  return isPlainObject(caps.roots) ? undefined : { roots: {} };
+}
+
+/**
+ * An input request as a 2026-07-28 `inputRequests` entry: `params` only when there are any, and no
+ * `elicitationId` (the revision removed it, M-09).
+ * @param request The question.
+ * @returns Its wire form.
+ */
+export function inputRequestWire(request: InputRequest): Record<string, unknown> {
+  if (request.params === undefined) return { method: request.method };
+  if (request.method === 'elicitation/create' && 'elicitationId' in request.params) {
+    const { elicitationId: _id, ...params } = request.params;
+    return { method: request.method, params };
+  }
+  return { method: request.method, params: request.params };
 }
 
 /**

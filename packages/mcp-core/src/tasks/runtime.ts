@@ -7,15 +7,15 @@
  * announced as a `tasks/status` bus event (TKX-09), which listen streams that asked for the task turn into
  * `notifications/tasks`.
  */
+import { isPlainObject } from '../plain-object';
 import type { TaskStatusEvent } from '../bus/bus';
-import { McpError, isMcpError } from '../errors';
+import { McpError, isMcpError, toErrorObject } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
-import type { JsonRpcErrorObject, JsonRpcRequest } from '../jsonrpc/messages';
+import type { JsonRpcRequest } from '../jsonrpc/messages';
 import type { Envelope } from '../protocol/envelope';
 import type { Call } from '../server/call';
 import type { MethodHandler } from '../server/handlers';
-import { isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
-import type { InputRequest } from '../server/mrtr';
+import { inputRequestWire, isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import type { ToolTaskConfig } from '../server/types';
 import type { RequestContext } from '../types';
@@ -93,7 +93,6 @@ export function taskFields(record: TaskRecord): Record<string, unknown> {
   return out;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The full 2026 task state, as `tasks/get` shows it (TKX-03, TKX-04, TKX-07) and `notifications/tasks` carries it
@@ -104,17 +103,11 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  */
 export function taskState(record: TaskRecord): Record<string, unknown> {
   const out = taskFields(record);
-  if (record.status === 'completed' && isObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
+  if (record.status === 'completed' && isPlainObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
   if (record.status === 'failed' && record.error !== undefined) out.error = record.error;
   if (record.status === 'input_required' && record.inputRequests !== undefined) out.inputRequests = record.inputRequests;
   return out;
 }
-
-const errorObject = (error: unknown, onError: (e: unknown) => void): JsonRpcErrorObject => {
-  if (isMcpError(error)) return error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data };
-  onError(error);
-  return { code: ErrorCode.InternalError, message: 'Internal error' };
-};
 
 /** Tasks of this process over a store. */
 export class TaskRuntime {
@@ -238,7 +231,7 @@ export class TaskRuntime {
     if (run.ac.signal.aborted) return;
     try {
       if ('error' in outcome) {
-        this.#announce(await transitionTask(store, run.taskId, run.owner, 'fail', { error: errorObject(outcome.error, this.settings.onError) }));
+        this.#announce(await transitionTask(store, run.taskId, run.owner, 'fail', { error: toErrorObject(outcome.error, this.settings.onError) }));
       } else if (isInputRequired(outcome.ok)) {
         const requests: Record<string, unknown> = {};
         for (const [key, req] of Object.entries(outcome.ok.requests)) {
@@ -250,7 +243,7 @@ export class TaskRuntime {
           run.usedKeys.add(wire);
           run.keyOf.set(wire, key);
           // 2026 has no elicitationId; the 2025 form asks through a real request that keeps it.
-          requests[wire] = run.wire === '2026' ? wireRequest(req) : req.params === undefined ? { method: req.method } : { method: req.method, params: req.params };
+          requests[wire] = run.wire === '2026' ? inputRequestWire(req) : req.params === undefined ? { method: req.method } : { method: req.method, params: req.params };
         }
         run.state = outcome.ok.state;
         if (Object.keys(requests).length === 0) {
@@ -269,7 +262,7 @@ export class TaskRuntime {
     } catch (error) {
       if (isMcpError(error) && error.code === ErrorCode.MissingRequiredClientCapability) {
         // -32021 exists only in 2026; a 2025-11-25 session hears -32600, as for a plain call (S2C-01).
-        const e = run.wire === '2025' ? { code: ErrorCode.InvalidRequest, message: error.message } : errorObject(error, this.settings.onError);
+        const e = run.wire === '2025' ? { code: ErrorCode.InvalidRequest, message: error.message } : toErrorObject(error, this.settings.onError);
         await transitionTask(store, run.taskId, run.owner, 'fail', { error: e }).then((r) => this.#announce(r), this.settings.onError);
         this.#untrack(run.taskId);
         return;
@@ -462,12 +455,3 @@ export class TaskRuntime {
   }
 }
 
-/** An input request as it appears on the wire (no elicitationId in 2026). */
-function wireRequest(request: InputRequest): Record<string, unknown> {
-  if (request.params === undefined) return { method: request.method };
-  if (request.method === 'elicitation/create' && 'elicitationId' in request.params) {
-    const { elicitationId: _id, ...params } = request.params;
-    return { method: request.method, params };
-  }
-  return { method: request.method, params: request.params };
-}
