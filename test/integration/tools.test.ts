@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import * as z from 'zod';
 import { REVISIONS, connect, expectIdle, startEverything, startServer, waitFor } from './harness.ts';
 import type { Connected, Served } from './harness.ts';
+import { FIXTURE_TOOLS } from '../support/fixture-tools';
 
 const violations: string[] = [];
 const serverErrors: unknown[] = [];
@@ -23,45 +24,6 @@ afterAll(async () => {
 });
 
 /** The fixture's tools in registration order. */
-const FIXTURE_TOOLS = [
-  'test_simple_text',
-  'test_image_content',
-  'test_audio_content',
-  'test_embedded_resource',
-  'test_multiple_content_types',
-  'test_tool_with_logging',
-  'test_tool_with_progress',
-  'test_error_handling',
-  'test_sampling',
-  'test_elicitation',
-  'test_elicitation_sep1034_defaults',
-  'test_elicitation_sep1330_enums',
-  'json_schema_2020_12_tool',
-  'test_reconnection',
-  // The 2026-07-28 fixture (conformance README §3.2); served on sessions too.
-  'test_missing_capability',
-  'test_streaming_elicitation',
-  'test_logging_tool',
-  'test_trigger_tool_change',
-  'test_trigger_prompt_change',
-  'test_input_required_result_elicitation',
-  'test_input_required_result_sampling',
-  'test_input_required_result_list_roots',
-  'test_input_required_result_request_state',
-  'test_input_required_result_multiple_inputs',
-  'test_input_required_result_multi_round',
-  'test_input_required_result_tampered_state',
-  'test_input_required_result_capabilities',
-  'test_x_mcp_header',
-  // The tasks fixture (conformance README §3.3).
-  'greet',
-  'slow_compute',
-  'failing_job',
-  'protocol_error_job',
-  'confirm_delete',
-  'multi_input',
-  'test_tool_with_task',
-];
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
