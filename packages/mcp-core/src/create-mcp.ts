@@ -23,7 +23,7 @@ import { TASKS_EXTENSION, TaskRuntime } from './tasks/runtime';
 import type { TaskStore } from './tasks/store';
 import type { RequestStateOptions } from './mrtr/request-state';
 import { META_SERVER_INFO } from './protocol/envelope';
-import { isLegacyVersion, isModernVersion } from './protocol/versions';
+import { isModernVersion } from './protocol/versions';
 import { Registry, checkCacheHint } from './server/registry';
 import type { ListKind } from './server/registry';
 import { createMemorySessionStore } from './session/index';
@@ -380,7 +380,7 @@ export function createMcp(options: McpOptions): Mcp {
           const read = await readPost(request, rctx, maxBodyBytes);
           if (read instanceof Response) return read;
           // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06).
-          if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'), isLegacyVersion)) {
+          if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
             return await stateless.post(read.body, request, rctx, read.accepts);
           }
           return await transport.postParsed(read.body, request, rctx, read.accepts);

@@ -122,16 +122,15 @@ const error = (status: number, code: number, message: string, id?: JsonRpcId, da
  * legacy session (TRAP-07).
  * @param body The parsed body.
  * @param header The MCP-Protocol-Version header.
- * @param legacy Whether a version is a legacy one.
  * @returns True for the stateless path.
  */
-export function isStatelessRequest(body: unknown, header: string | null, legacy: (v: string) => boolean): boolean {
+export function isStatelessRequest(body: unknown, header: string | null): boolean {
   if (!isPlainObject(body)) return header !== null && isModernVersion(header.trim());
   const params = body.params;
   if (isPlainObject(params) && isPlainObject(params._meta) && params._meta[META_PROTOCOL_VERSION] !== undefined) return true;
   if (header === null || body.method === 'initialize') return false;
   const v = header.trim();
-  return isModernVersion(v) || !legacy(v);
+  return isModernVersion(v) || !isLegacyVersion(v);
 }
 
 /**
