@@ -8,6 +8,7 @@ import { errorText, messageText } from './jsonrpc/serialize';
 import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
 import type { Allowlist } from './http/guards';
 import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
+import { nativeResponse } from './http/text-response';
 import { createMemoryBus } from './bus/index';
 import type { McpEvent, NotificationBus } from './bus/index';
 import { LegacySse } from './http/legacy-sse';
@@ -347,7 +348,7 @@ export function createMcp(options: McpOptions): Mcp {
   });
 
   let closed = false;
-  const handle: FetchHandler = async (request: Request, rctx?: RequestContext): Promise<Response> => {
+  const route = async (request: Request, rctx?: RequestContext): Promise<Response> => {
     try {
       const nullId = nullIdFor(request);
       if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId });
@@ -400,6 +401,10 @@ export function createMcp(options: McpOptions): Mcp {
       return jsonResponse(errorText(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }), 500);
     }
   };
+
+  // Lazy responses only for adapters that asked for them; everyone else (Bun, Deno, frameworks) gets native ones.
+  const handle: FetchHandler = (request, rctx) =>
+    rctx?.lazyResponse === true ? route(request, rctx) : route(request, rctx).then(nativeResponse);
 
   const registration = (remove: () => void): Registration => ({ remove });
 

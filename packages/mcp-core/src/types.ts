@@ -45,6 +45,13 @@ export interface RequestContext {
   mountPath?: string;
   /** A body that a framework already parsed (Express `req.body`, Koa `ctx.request.body`). Used instead of reading the request. */
   parsedBody?: unknown;
+  /**
+   * Set by an adapter that writes the response to a socket itself (`@x/mcp-node-http` does): the handler may then
+   * answer with a lazy Response whose native object is only built if some member other than `status` is read. The
+   * adapter reads the body string and header fields from `Symbol.for('x-mcp.bodyText')` and
+   * `Symbol.for('x-mcp.headFields')` instead. Without it every response is a native Response.
+   */
+  lazyResponse?: boolean;
 }
 
 /** A fetch-style handler: what `mcp.handle` is and what every adapter serves. */

@@ -38,7 +38,7 @@ function fail(res: ServerResponse): void {
  * rest of the body for a short while, then give up on the socket if it is still unread.
  */
 function drainAfterFinish(req: IncomingMessage, res: ServerResponse): void {
-  res.once('finish', () => {
+  const drain = (): void => {
     if (req.complete || req.destroyed) return;
     let seen = 0;
     const stop = (): void => {
@@ -51,7 +51,9 @@ function drainAfterFinish(req: IncomingMessage, res: ServerResponse): void {
     };
     const timer = setTimeout(stop, DRAIN_MAX_MS).unref();
     req.on('data', onData).once('end', stop).resume();
-  });
+  };
+  if (res.writableFinished) drain();
+  else res.once('finish', drain);
 }
 
 /**
@@ -73,13 +75,17 @@ export function toNodeHandler(
   };
   return async (req, res, parsedBody) => {
     try {
-      drainAfterFinish(req, res);
       const request = toWebRequest(req, { res, parsedBody, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
       const context: RequestContext = {
         get signal() {
           return request.signal;
         },
-        remoteAddress: req.socket?.remoteAddress,
+        // A getter: reading the peer address is a call into the socket, and most requests never look.
+        get remoteAddress() {
+          return req.socket?.remoteAddress;
+        },
+        // We write the response ourselves (sendWebResponse reads a lazy response's fields and string).
+        lazyResponse: true,
         ...(parsedBody === undefined ? {} : { parsedBody }),
       };
       await sendWebResponse(res, await handler(request, context), request);
@@ -87,5 +93,7 @@ export function toNodeHandler(
       report(error);
       fail(res);
     }
+    // An early answer (413, 401, ...) may leave the client uploading: discard the rest for a while.
+    if (!req.complete && !req.destroyed) drainAfterFinish(req, res);
   };
 }

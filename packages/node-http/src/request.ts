@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeHeaders, rawGet } from './headers';
 import { lazySignal } from './signal';
 
 /** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */
@@ -44,7 +45,7 @@ function consume(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) =
   const onEnd = (): void => finish();
   const onError = (error: unknown): void => finish(error);
   const onClose = (): void => finish(aborted(req));
-  const early = Number(req.headers['content-length']) > limit ? bodyTooLarge(limit) : req.destroyed ? aborted(req) : undefined;
+  const early = Number(rawGet(req.rawHeaders, 'content-length')) > limit ? bodyTooLarge(limit) : req.destroyed ? aborted(req) : undefined;
   if (early) {
     queueMicrotask(() => onDone(early));
     return () => {};
@@ -56,7 +57,7 @@ function consume(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) =
 function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    consume(req, limit, (chunk) => chunks.push(chunk), (error) => (error ? reject(error) : resolve(Buffer.concat(chunks))));
+    consume(req, limit, (chunk) => chunks.push(chunk), (error) => (error ? reject(error) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))));
   });
 }
 
@@ -84,19 +85,65 @@ function streamOf(req: IncomingMessage, limit: number): ReadableStream<Uint8Arra
   });
 }
 
+/** A Host header that is a plain host name or IP literal with an optional port. */
+const HOST = /^(?:[\w.~%-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
+/**
+ * A request target that WHATWG URL parsing leaves exactly as it is: origin form, only characters that need no
+ * percent-encoding (no `'`, which the query set encodes), and no `.` right after a `/` or `%2e` (dot segments).
+ */
+const PLAIN_TARGET = /^\/(?![./])(?:[\w\-~!$&()*+,;=:@%?]|\/(?![./]))*$/;
+const HOST_CHARS = /^[a-z0-9_.-]+$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Whether URL parsing leaves `host` (lower case) exactly as it is: a name whose last label is not all digits, or a
+ * canonical IPv4 address, then no port or a port in range without a leading zero that is not the scheme's default.
+ */
+function plainHost(host: string, scheme: string): boolean {
+  // Every request on a connection names the same host: the last answer is kept.
+  if (host === lastHost && scheme === lastScheme) return lastPlain;
+  lastHost = host;
+  lastScheme = scheme;
+  return (lastPlain = checkHost(host, scheme));
+}
+
+let lastHost = '';
+let lastScheme = '';
+let lastPlain = false;
+
+function checkHost(host: string, scheme: string): boolean {
+  const colon = host.indexOf(':');
+  const name = colon === -1 ? host : host.slice(0, colon);
+  if (colon !== -1) {
+    const port = host.slice(colon + 1);
+    if (!/^[1-9]\d{0,4}$/.test(port) || Number(port) > 65535 || port === (scheme === 'https' ? '443' : '80')) return false;
+  }
+  if (!HOST_CHARS.test(name) || name.includes('..') || name.startsWith('.')) return false;
+  const last = name.endsWith('.') ? name.slice(0, -1) : name;
+  const label = last.slice(last.lastIndexOf('.') + 1);
+  return /[^0-9]/.test(label) ? !/^0x/.test(label) || /[^0-9a-fx]/.test(label) : IPV4.test(name);
+}
+
 /** `scheme://host/path?query` from socket encryption, a well-formed Host header and the request target. */
 function buildUrl(req: IncomingMessage): string {
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
-  const raw = req.headers.host ?? req.headers[':authority'];
-  const host = typeof raw === 'string' && /^(?:[\w.~%-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i.test(raw) ? raw : 'localhost';
+  const raw = rawGet(req.rawHeaders, 'host') ?? rawGet(req.rawHeaders, ':authority');
+  const host = raw !== null && HOST.test(raw) ? raw.toLowerCase() : 'localhost';
+  let target = req.url ?? '/';
+  const plain = plainHost(host, scheme) && PLAIN_TARGET.test(target) && !/%2e/i.test(target);
+  if (plain) return `${scheme}://${host}${target}`;
   try {
-    let target = req.url ?? '/';
     // Absolute form (`GET http://host/path`, from proxies): keep its path; the Host header names the authority.
     if (!target.startsWith('/')) target = /^[a-z][\w+.-]*:\/\//i.test(target) ? new URL(target).pathname + new URL(target).search : '/';
     // Concatenated, never resolved against a base, so a `//evil.example/x` target cannot change the host.
     return new URL(`${scheme}://${host}${target}`).href;
   } catch {
-    return `${scheme}://${host}/`;
+    // A Host that URL parsing rejects (`foo.123`, a port out of range): the request is answered as `localhost`.
+    try {
+      return new URL(`${scheme}://localhost${target.startsWith('/') ? target : '/'}`).href;
+    } catch {
+      return `${scheme}://localhost/`;
+    }
   }
 }
 
@@ -140,14 +187,7 @@ class NodeRequest {
   }
 
   get headers(): Headers {
-    if (this.#headers) return this.#headers;
-    const headers = new Headers();
-    const raw = this.#req.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (name.charCodeAt(0) !== 58 /* ':' pseudo-header */) headers.append(name, raw[i + 1]!);
-    }
-    return (this.#headers = headers);
+    return (this.#headers ??= nodeHeaders(this.#req));
   }
 
   get signal(): AbortSignal {
@@ -190,7 +230,10 @@ class NodeRequest {
   }
 
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.#bytes());
+    const bytes = await this.#bytes();
+    // UTF-8 with replacement, and a leading byte order mark dropped, as `Request.text()` decodes.
+    const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   async json(): Promise<unknown> {

@@ -3,8 +3,10 @@ import type { ServerResponse } from 'node:http';
 /** Connection-specific fields a Fetch Response must not carry onto this connection. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 const NOT_READY = Symbol('not ready');
-/** Set by @x/mcp-core on responses it builds from a string (see its `jsonResponse`). */
+/** Set by @x/mcp-core on responses it builds from a string (see its `text-response.ts`). */
 const BODY_TEXT = Symbol.for('x-mcp.bodyText');
+/** The header fields of a lazy @x/mcp-core response, as a record, while its native Response was never built. */
+const HEAD_FIELDS = Symbol.for('x-mcp.headFields');
 const REASON = 'client disconnected';
 const noop = (): void => {};
 
@@ -93,9 +95,23 @@ async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uin
  * cannot be written (nothing sent) or the body stream errors (the response is destroyed).
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
+  const lazy = response as unknown as Record<symbol, unknown>;
+  const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
+  // A lazy core response (the handler was told `lazyResponse`): status, fields and string, no native object.
+  if (fields !== undefined && !res.destroyed) {
+    const text = lazy[BODY_TEXT] as string | undefined;
+    const list: string[] = [];
+    for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
+    const status = response.status;
+    const method = request?.method ?? res.req?.method;
+    const bodyless = method === 'HEAD' || status === 204 || status === 304;
+    if (!bodyless && fields['content-length'] === undefined) list.push('content-length', text === undefined ? '0' : String(Buffer.byteLength(text)));
+    res.writeHead(status, list);
+    return void (bodyless || text === undefined ? res.end() : res.end(text));
+  }
   const head = flatten(response.headers);
   // A body the core made from a string (and nobody read since): sent as is, without reading the body stream.
-  const text = (response as unknown as Record<symbol, unknown>)[BODY_TEXT];
+  const text = lazy[BODY_TEXT];
   if (typeof text === 'string' && !response.bodyUsed && !res.destroyed) {
     const method = request?.method ?? res.req?.method;
     if (method !== 'HEAD' && response.status !== 204 && response.status !== 304) {

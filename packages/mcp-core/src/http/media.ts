@@ -15,8 +15,8 @@ export function mediaType(value: string | null): string {
 
 /** What an Accept header allows. */
 export interface Accepts {
-  json: boolean;
-  sse: boolean;
+  readonly json: boolean;
+  readonly sse: boolean;
 }
 
 /**
@@ -26,6 +26,17 @@ export interface Accepts {
  * @returns Which of JSON and SSE are acceptable.
  */
 export function parseAccept(value: string | null): Accepts {
+  // A client sends the same Accept on every request: the last answer is kept (it is frozen, so it can be shared).
+  if (value === lastAccept && lastAccepts !== undefined) return lastAccepts;
+  const out = parseAcceptOnce(value);
+  lastAccept = value;
+  return (lastAccepts = Object.freeze(out));
+}
+
+let lastAccept: string | null = null;
+let lastAccepts: Accepts | undefined;
+
+function parseAcceptOnce(value: string | null): Accepts {
   const out = { json: false, sse: false };
   if (value === null) return out;
   // The most specific range decides (RFC 9110 §12.5.1): an explicit `q=0` beats a wildcard.

@@ -3,28 +3,22 @@
  */
 import { errorText } from '../jsonrpc/serialize';
 import type { JsonRpcId } from '../jsonrpc/messages';
+import { textResponse } from './text-response';
 
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+const JSON_FIELDS: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>;
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
- * A JSON response from already-serialised text.
+ * A JSON response from already-serialised text. Lazy (see {@link textResponse}): the native Response is only built
+ * when something other than an adapter that asked for lazy responses reads it.
  * @param text JSON text.
  * @param status HTTP status (default 200).
- * @param headers Extra headers.
+ * @param headers Extra headers, lower-case names.
  * @returns The Response.
  */
 export function jsonResponse(text: string, status = 200, headers?: Record<string, string>): Response {
-  const response = new Response(text, { status, headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers } });
-  (response as unknown as Record<symbol, unknown>)[BODY_TEXT] = text;
-  return response;
+  return textResponse(text, status, headers === undefined ? JSON_FIELDS : { ...JSON_FIELDS, ...headers });
 }
-
-/**
- * Where a response made from a string keeps that string: an adapter that writes to a socket may send it as is
- * instead of reading the body stream (it must check that the body was not read, `bodyUsed`). A global symbol, so an
- * adapter needs no import from the core.
- */
-export const BODY_TEXT: unique symbol = Symbol.for('x-mcp.bodyText') as never;
 
 /**
  * An HTTP error whose body is a JSON-RPC error (an id-less one unless the id is known).
@@ -55,5 +49,5 @@ export function nullIdFor(request: Request): boolean {
 
 /** 202 Accepted with no body, for notifications and responses (SH-03). */
 export function acceptedResponse(): Response {
-  return new Response(null, { status: 202 });
+  return textResponse(null, 202, NO_FIELDS);
 }

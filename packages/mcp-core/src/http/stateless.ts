@@ -145,6 +145,8 @@ export class StatelessHttp {
   inflight = 0;
   readonly #discover: RawJson;
   readonly #serverMeta: Record<string, unknown>;
+  /** `"resultType":"complete","_meta":{...serverInfo}}`: how a plain complete result ends on the wire. */
+  readonly #completeTail: string;
 
   /**
    * @param registry Tools, resources, prompts (shared with the sessions, never their state).
@@ -155,6 +157,7 @@ export class StatelessHttp {
     private readonly settings: StatelessSettings,
   ) {
     this.#serverMeta = { [META_SERVER_INFO]: settings.serverInfo };
+    this.#completeTail = `"resultType":"complete","_meta":${JSON.stringify(this.#serverMeta)}}`;
     const discover: Record<string, unknown> = {
       resultType: 'complete',
       supportedVersions: SUPPORTED_VERSIONS,
@@ -440,7 +443,13 @@ export class StatelessHttp {
   }
 
   /** JR-14, M-06, CACHE-01: resultType, serverInfo, and caching fields on cacheable results. */
-  #complete(result: Record<string, unknown>, cache: CacheHint | undefined): Record<string, unknown> {
+  #complete(result: Record<string, unknown>, cache: CacheHint | undefined): Record<string, unknown> | RawJson {
+    // The common case (a plain result with no resultType, _meta or cache hint): one stringify and the fixed tail
+    // spliced in, instead of copying the result.
+    if (cache === undefined && isPlainObject(result) && !Object.hasOwn(result, 'resultType') && !Object.hasOwn(result, '_meta') && result.toJSON === undefined) {
+      const json = JSON.stringify(result);
+      return new RawJson(json === '{}' ? `{${this.#completeTail}` : `${json.slice(0, -1)},${this.#completeTail}`);
+    }
     // JR-14: a handler's own resultType never reaches the wire (an extension value needs the client's consent, an
     // input_required one the capability check and the sealing that inputRequired() gets).
     const out: Record<string, unknown> = { ...result, resultType: 'complete' };

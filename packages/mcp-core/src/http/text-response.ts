@@ -1,0 +1,121 @@
+/**
+ * A `Response` for a body that is one string (or none), whose native object is built only when someone needs it.
+ *
+ * Building a native Response costs more than answering the request on Node (undici makes a Headers object and a
+ * web ReadableStream for every body). An adapter that writes to a socket itself only needs the status, the header
+ * fields and the string, so it asks for lazy responses (`RequestContext.lazyResponse`) and reads them from the two
+ * global symbols below. Anything else that touches the response (`headers`, `body`, `text()`, `clone()`, ...)
+ * builds the native Response once and is served by it, so the object behaves as a Response everywhere; its
+ * prototype chain includes `Response.prototype`, so `instanceof Response` holds. Handlers without the flag get
+ * the native Response itself (see {@link nativeResponse}): runtimes such as Bun and Deno only accept those.
+ */
+
+/**
+ * Where a response made from a string keeps that string: an adapter that writes to a socket may send it as is
+ * instead of reading the body stream. On a native Response it is an own property, and the adapter must check
+ * that the body was not read (`bodyUsed`); on a lazy response it is undefined once the native object exists. A
+ * global symbol, so an adapter needs no import from the core.
+ */
+export const BODY_TEXT: unique symbol = Symbol.for('x-mcp.bodyText') as never;
+
+/**
+ * The header fields of a lazy response as a plain record (lower-case names, no hop-by-hop fields), or undefined
+ * once its native Response exists (its headers may have been changed since).
+ */
+export const HEAD_FIELDS: unique symbol = Symbol.for('x-mcp.headFields') as never;
+
+/** The lazy Response class. Construct it through {@link textResponse}. */
+class TextResponse {
+  readonly #text: string | null;
+  readonly #status: number;
+  readonly #fields: Record<string, string>;
+  #native: Response | undefined;
+
+  constructor(text: string | null, status: number, fields: Record<string, string>) {
+    this.#text = text;
+    this.#status = status;
+    this.#fields = fields;
+  }
+
+  get status(): number {
+    return this.#status;
+  }
+
+  get ok(): boolean {
+    return this.#status >= 200 && this.#status < 300;
+  }
+
+  get statusText(): string {
+    return this.#native?.statusText ?? '';
+  }
+
+  get [BODY_TEXT](): string | undefined {
+    if (this.#native !== undefined) return this.#native.bodyUsed ? undefined : (this.#text ?? undefined);
+    return this.#text ?? undefined;
+  }
+
+  get [HEAD_FIELDS](): Record<string, string> | undefined {
+    return this.#native === undefined ? this.#fields : undefined;
+  }
+
+  /** The native Response, built once; it carries the string under {@link BODY_TEXT} too. */
+  materialise(): Response {
+    if (this.#native !== undefined) return this.#native;
+    const native = new Response(this.#text, { status: this.#status, headers: this.#fields });
+    if (this.#text !== null) (native as unknown as Record<symbol, unknown>)[BODY_TEXT] = this.#text;
+    return (this.#native = native);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Response';
+  }
+
+  static {
+    // Every other Response member is served by the native Response, built on first use.
+    const proto = TextResponse.prototype as unknown as Record<PropertyKey, unknown>;
+    for (const key of Reflect.ownKeys(Response.prototype)) {
+      if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
+      const native = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
+      const target = (self: TextResponse) => self.materialise() as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
+      Object.defineProperty(
+        proto,
+        key,
+        typeof native.value === 'function'
+          ? {
+              configurable: true,
+              writable: true,
+              value: function (this: TextResponse, ...args: unknown[]) {
+                return target(this)[key]!(...args);
+              },
+            }
+          : {
+              configurable: true,
+              get(this: TextResponse) {
+                return target(this)[key];
+              },
+            },
+      );
+    }
+    Object.setPrototypeOf(proto, Response.prototype);
+  }
+}
+
+/**
+ * A lazy Response for a string body (or none).
+ * @param text The body, or null for none.
+ * @param status HTTP status.
+ * @param fields Header fields, lower-case names. Kept by reference: pass a record nobody changes later.
+ * @returns A Response (lazy: see the module comment).
+ */
+export function textResponse(text: string | null, status: number, fields: Record<string, string>): Response {
+  return new TextResponse(text, status, fields) as unknown as Response;
+}
+
+/**
+ * The native Response behind a lazy one, or the response itself when it is native already.
+ * @param response A response from the core.
+ * @returns A native Response.
+ */
+export function nativeResponse(response: Response): Response {
+  return response instanceof TextResponse ? response.materialise() : response;
+}
