@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
-import { toWebRequest } from './request';
+import { bodyDone, toWebRequest } from './request';
 import { sendWebResponse } from './send';
 
 /** Options of {@link toNodeHandler}. */
@@ -39,7 +39,7 @@ function fail(res: ServerResponse): void {
  */
 function drainAfterFinish(req: IncomingMessage, res: ServerResponse): void {
   const drain = (): void => {
-    if (req.complete || req.destroyed) return;
+    if (bodyDone(req) || req.destroyed) return;
     let seen = 0;
     const stop = (): void => {
       clearTimeout(timer);
@@ -52,8 +52,34 @@ function drainAfterFinish(req: IncomingMessage, res: ServerResponse): void {
     const timer = setTimeout(stop, DRAIN_MAX_MS).unref();
     req.on('data', onData).once('end', stop).resume();
   };
-  if (res.writableFinished) drain();
-  else res.once('finish', drain);
+  res.once('finish', drain);
+}
+
+/**
+ * The request context the adapter passes: a class, so a request allocates one small object and the getters
+ * live on the prototype.
+ */
+class NodeContext implements RequestContext {
+  /** We write the response ourselves (sendWebResponse reads a lazy response's fields and string). */
+  readonly lazyResponse = true;
+  readonly #req: IncomingMessage;
+  readonly #request: Request;
+  readonly parsedBody: unknown;
+
+  constructor(req: IncomingMessage, request: Request, parsedBody: unknown) {
+    this.#req = req;
+    this.#request = request;
+    this.parsedBody = parsedBody;
+  }
+
+  get signal(): AbortSignal {
+    return this.#request.signal;
+  }
+
+  /** A getter: reading the peer address is a call into the socket, and most requests never look. */
+  get remoteAddress(): string | undefined {
+    return this.#req.socket?.remoteAddress;
+  }
 }
 
 /**
@@ -75,25 +101,14 @@ export function toNodeHandler(
   };
   return async (req, res, parsedBody) => {
     try {
-      const request = toWebRequest(req, { res, parsedBody, ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) });
-      const context: RequestContext = {
-        get signal() {
-          return request.signal;
-        },
-        // A getter: reading the peer address is a call into the socket, and most requests never look.
-        get remoteAddress() {
-          return req.socket?.remoteAddress;
-        },
-        // We write the response ourselves (sendWebResponse reads a lazy response's fields and string).
-        lazyResponse: true,
-        ...(parsedBody === undefined ? {} : { parsedBody }),
-      };
+      const request = toWebRequest(req, { res, parsedBody, maxBodyBytes });
+      const context = new NodeContext(req, request, parsedBody);
       await sendWebResponse(res, await handler(request, context), request);
     } catch (error) {
       report(error);
       fail(res);
     }
     // An early answer (413, 401, ...) may leave the client uploading: discard the rest for a while.
-    if (!req.complete && !req.destroyed) drainAfterFinish(req, res);
+    if (!bodyDone(req) && !req.destroyed) drainAfterFinish(req, res);
   };
 }

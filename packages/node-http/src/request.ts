@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHeaders, rawGet } from './headers';
-import { lazySignal } from './signal';
+import { disconnectSignal } from './signal';
 
 /** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -54,7 +54,28 @@ function consume(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) =
   return cleanup;
 }
 
-function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
+const BODY_TAKEN = Symbol('body taken');
+
+/**
+ * Whether the whole request body was read: the stream saw its end, or a read took every declared byte (the
+ * parser may report the message complete a little later).
+ * @param req The Node request.
+ * @returns True when nothing of the body is left to arrive.
+ */
+export function bodyDone(req: IncomingMessage): boolean {
+  return req.complete || (req as unknown as Record<symbol, boolean | undefined>)[BODY_TAKEN] === true;
+}
+
+function readAll(req: IncomingMessage, limit: number): Buffer | Promise<Buffer> {
+  // The usual small POST: the whole body arrived with the head and waits in the stream's buffer. Taken in one
+  // read() (which also lets the stream end), with no listeners and no promise of our own.
+  const buffered = req.readableLength;
+  const whole = req.complete || (buffered > 0 && buffered === Number(rawGet(req.rawHeaders, 'content-length')));
+  if (whole && !req.readableDidRead && !req.destroyed && req.readableFlowing !== true && buffered <= limit) {
+    const chunk = req.read() as Buffer | string | null;
+    (req as unknown as Record<symbol, boolean>)[BODY_TAKEN] = true;
+    return chunk === null ? Buffer.alloc(0) : toBytes(chunk);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     consume(req, limit, (chunk) => chunks.push(chunk), (error) => (error ? reject(error) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))));
@@ -164,7 +185,8 @@ class NodeRequest {
   readonly #req: IncomingMessage;
   readonly #limit: number;
   readonly #parsed: { value: unknown } | undefined;
-  readonly #signal: () => AbortSignal;
+  readonly #res: ServerResponse | undefined;
+  #signal: AbortSignal | undefined;
   #url: string | undefined;
   #headers: Headers | undefined;
   #stream: ReadableStream<Uint8Array> | undefined;
@@ -175,7 +197,7 @@ class NodeRequest {
     this.#req = req;
     this.#limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#parsed = options.parsedBody === undefined ? undefined : { value: options.parsedBody };
-    this.#signal = lazySignal(req, options.res);
+    this.#res = options.res;
   }
 
   get method(): string {
@@ -191,7 +213,7 @@ class NodeRequest {
   }
 
   get signal(): AbortSignal {
-    return this.#signal();
+    return (this.#signal ??= disconnectSignal(this.#req, this.#res));
   }
 
   get #hasBody(): boolean {
@@ -226,6 +248,9 @@ class NodeRequest {
     if (this.#stream) return new Uint8Array(await new Response(this.#stream).arrayBuffer());
     if (this.#parsed && this.#drained) return serialise(this.#parsed.value);
     if (this.#drained) throw unusable();
+    // Called from the 'request' event, the parser has not yet handed over the body that came in the same packet;
+    // one microtask later it has, and readAll can take it in one piece.
+    if (!this.#req.complete) await undefined;
     return readAll(this.#req, this.#limit);
   }
 

@@ -39,6 +39,18 @@ function writeHead(res: ServerResponse, response: Response, list: string[]): voi
   else res.writeHead(response.status, list);
 }
 
+const uncork = (res: ServerResponse): void => void res.uncork();
+
+/**
+ * Corks the response until the current run of ticks and microtasks is over, so chunks a producer enqueued together
+ * (an SSE burst: ten progress events and the result) leave in one write instead of one packet each.
+ */
+function corkBurst(res: ServerResponse): void {
+  if (res.writableCorked > 0) return;
+  res.cork();
+  process.nextTick(uncork, res);
+}
+
 /** The read's result if it settles before the next macrotask (a body already in memory), else NOT_READY. */
 function readNow(read: Promise<Read>): Promise<Read | typeof NOT_READY> {
   return Promise.race([read, new Promise<typeof NOT_READY>((resolve) => setImmediate(resolve, NOT_READY))]);
@@ -73,6 +85,7 @@ async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uin
       const { done, value } = await next;
       if (gone) return;
       if (done) return void res.end();
+      corkBurst(res);
       if (!res.write(value)) await drained();
       if (gone) return;
     }
@@ -158,8 +171,10 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
     res.socket?.setNoDelay(true);
     res.socket?.setTimeout(0);
   }
-  // Headers go out now when nothing is ready (an SSE stream that sleeps before its first event).
-  if (head.sse || ready.length === 0) res.flushHeaders();
+  // Headers go out now when nothing is ready (an SSE stream that sleeps before its first event); otherwise with
+  // the first chunks.
+  if (ready.length === 0) res.flushHeaders();
+  else corkBurst(res);
   for (const chunk of ready) res.write(chunk);
   await pump(res, reader, pending);
 }
