@@ -28,6 +28,18 @@ function cell(r, c) {
 }
 const ratio = (a, b) => (fin(a) && fin(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
+/**
+ * The "official SDK" of the ratios: the SDK v2 row (`sdk2`) when the run has one, else the v1 row (`sdk`).
+ * Returns { row, name, text }; `text` names the one used (for headers).
+ */
+export function officialSdk(results) {
+  const v2 = results.find((r) => r.name === 'sdk2');
+  if (v2) return { row: v2.error ? undefined : v2, name: 'sdk2', text: `${v2.label}${v2.error ? ' (failed in this run: no ratios)' : ''}` };
+  const v1 = results.find((r) => r.name === 'sdk');
+  if (v1) return { row: v1.error ? undefined : v1, name: 'sdk', text: `${v1.label} (**no SDK v2 row in this run**, so v1 stands in)` };
+  return { row: undefined, name: undefined, text: 'the official SDK (not in this run)' };
+}
+
 export function markdown(meta, results) {
   const lines = [];
   lines.push(`Date: ${meta.date}  `);
@@ -39,15 +51,17 @@ export function markdown(meta, results) {
   lines.push(`|---|${COLS.map(() => '---:').join('|')}|`);
   for (const r of results) lines.push(`| ${r.label} | ${COLS.map((c) => cell(r, c)).join(' | ')} |`);
   const bare = results.find((r) => r.name === 'bare');
-  const sdk = results.find((r) => r.name === 'sdk');
+  const sdk = officialSdk(results);
   lines.push('');
-  lines.push('Ratios, measured in the same run: value ÷ bare node:http, then value ÷ official SDK v1. Throughput: higher is better; bytes, ms and KiB: lower is better. W1 ratios use req/s.');
+  lines.push(
+    `Ratios, measured in the same run: value ÷ bare node:http, then value ÷ ${sdk.text}. Throughput: higher is better; bytes, ms and KiB: lower is better. W1 ratios use req/s.`,
+  );
   lines.push('');
   lines.push(`| target | ${COLS.map((c) => c.head.replace(/: req\/s.*$/, ' req/s')).join(' | ')} |`);
   lines.push(`|---|${COLS.map(() => '---:').join('|')}|`);
   for (const r of results) {
     if (r.name === 'bare' || r.error) continue;
-    lines.push(`| ${r.label} | ${COLS.map((c) => `${ratio(val(r, c.key), bare && val(bare, c.key))} / ${ratio(val(r, c.key), sdk && val(sdk, c.key))}`).join(' | ')} |`);
+    lines.push(`| ${r.label} | ${COLS.map((c) => `${ratio(val(r, c.key), bare && val(bare, c.key))} / ${ratio(val(r, c.key), sdk.row && val(sdk.row, c.key))}`).join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -92,27 +106,150 @@ export function chartSvg(results) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
 }
 
+// ---- Targets of issue #7, judged from the results ----------------------------------------------------------------
+
+const OURS = ['ours-node', 'ours-bun', 'ours-deno'];
+const W1S = '2026-07-28 stateless';
+const W1 = '2025 session';
+/**
+ * Each target of issue #7. A `ref` target is a ratio to another row of the same run (`min`: the ratio must be at
+ * least this; `max`: at most this); otherwise the value itself is bounded by `max` (bytes). `unit` labels the raw values.
+ */
+const GOALS = [
+  { what: `W1 @32, ${W1S}, ÷ bare node:http`, wanted: '≥ 0.6×', key: 'w1s_32', ref: 'bare', min: 0.6, unit: 'req/s' },
+  { what: `W1 @32, ${W1}, ÷ bare node:http`, wanted: '≥ 0.6×', key: 'w1_32', ref: 'bare', min: 0.6, unit: 'req/s' },
+  { what: `W1 @32, ${W1S}, ÷ official SDK v2`, wanted: '≥ 12×', key: 'w1s_32', ref: 'sdk2', min: 12, unit: 'req/s' },
+  { what: `W1 @32, ${W1}, ÷ official SDK v2`, wanted: '≥ 12×', key: 'w1_32', ref: 'sdk2', min: 12, unit: 'req/s' },
+  { what: `W1 @32, ${W1S}, ÷ mcp-lite`, wanted: '≥ 3×', key: 'w1s_32', ref: 'mcp-lite', min: 3, unit: 'req/s' },
+  { what: `W1 @32, ${W1}, ÷ mcp-lite`, wanted: '≥ 3×', key: 'w1_32', ref: 'mcp-lite', min: 3, unit: 'req/s' },
+  { what: `W1 p99 @256, ${W1S}, ÷ bare node:http's p99`, wanted: '≤ 2×', key: 'w1s_256_p99', ref: 'bare', max: 2, unit: 'ms', fmt: ms },
+  { what: `W1 p99 @256, ${W1}, ÷ bare node:http's p99`, wanted: '≤ 2×', key: 'w1_256_p99', ref: 'bare', max: 2, unit: 'ms', fmt: ms },
+  { what: 'W2 SSE events/s, ÷ bare node:http', wanted: '≥ 0.5×', key: 'w2', ref: 'bare', min: 0.5, unit: 'events/s' },
+  { what: 'W3 sessions/s, ÷ official SDK v2', wanted: '≥ 10×', key: 'w3', ref: 'sdk2', min: 10, unit: 'sessions/s' },
+  { what: 'W4 RSS per idle session', wanted: '≤ 1 KB (1,024 B)', key: 'w4', max: 1024, unit: 'B' },
+  {
+    what: 'W4 heap per idle session (bench/w4-heap.mjs, in process)',
+    wanted: '≤ 400 B',
+    key: 'w4heap',
+    max: 400,
+    unit: 'B',
+    missing: (r) => (r.name === 'ours-node' ? 'see w4-heap' : 'n/a: w4-heap measures on Node only'),
+  },
+  { what: 'W5 cold start, ÷ bare node:http', wanted: '≤ 1.3×', key: 'w5', ref: 'bare', max: 1.3, unit: 'ms', fmt: ms },
+  { what: 'one-tool server bundle, min + gzip', wanted: '≤ 15 kB (15,000 B)', key: 'gzip', max: 15_000, unit: 'B' },
+];
+
+const goalVal = (r, key) => (key === 'gzip' ? r?.bundle?.gzip : r?.[key]);
+/** "by how much": the factor between the wanted bound and the value, ≥ 1. */
+const by = (f) => `${f < 1.1 ? f.toFixed(2) : f.toFixed(1)}×`;
+
+/** One target for one of our rows: { measured, verdict }. */
+export function judge(goal, r, results) {
+  if (r.error) return { measured: 'failed in this run', verdict: 'not measured' };
+  const v = goalVal(r, goal.key);
+  const fmt = goal.fmt ?? int;
+  if (!fin(v)) return { measured: 'n/a', verdict: goal.missing?.(r) ?? 'not measured' };
+  let x = v;
+  let measured = `${fmt(v)} ${goal.unit}`;
+  if (goal.ref) {
+    const ref = results.find((q) => q.name === goal.ref);
+    if (!ref && goal.ref === 'sdk2') {
+      // No SDK v2 in this run: show the ratio to v1 for information, but judge nothing against it.
+      const v1 = results.find((q) => q.name === 'sdk');
+      const rv1 = goalVal(v1, goal.key);
+      const verdict = 'not comparable: no SDK v2 in this run';
+      if (v1 && !v1.error && fin(rv1) && rv1 !== 0) return { measured: `${(v / rv1).toFixed(2)}× the SDK **v1** (${fmt(v)} vs ${fmt(rv1)} ${goal.unit})`, verdict };
+      return { measured, verdict };
+    }
+    if (!ref) return { measured, verdict: `n/a: no ${goal.ref} row in this run` };
+    if (ref.error) return { measured, verdict: `n/a: ${goal.ref} failed in this run` };
+    const rv = goalVal(ref, goal.key);
+    if (!fin(rv) || rv === 0) {
+      const what = goal.key.startsWith('w1s') ? '2026-07-28 path' : 'value here';
+      return { measured, verdict: `n/a: ${goal.ref} has no ${what} (not offered or not measured)` };
+    }
+    x = v / rv;
+    measured = `${x.toFixed(2)}× (${fmt(v)} vs ${fmt(rv)} ${goal.unit})`;
+  } else if (goal.key === 'gzip') measured = `${int(v)} B (${kb(v)} KiB)`;
+  if (goal.min !== undefined ? x >= goal.min : x <= goal.max) return { measured, verdict: 'met' };
+  if (goal.min !== undefined && x <= 0) return { measured, verdict: '**missed** (nothing measured)' };
+  return { measured, verdict: `**missed by ${by(goal.min !== undefined ? goal.min / x : x / goal.max)}**` };
+}
+
+/** The "Targets of issue #7 against this run" table: one column pair (measured, verdict) per @x/mcp row present. */
+export function targetsMarkdown(results, meta) {
+  const ours = OURS.map((n) => results.find((r) => r.name === n)).filter(Boolean);
+  const lines = [];
+  lines.push('## Targets of issue #7 against this run');
+  lines.push('');
+  if (!ours.length) return [...lines, 'No @x/mcp row in this run.'].join('\n');
+  const sdk = officialSdk(results);
+  const vsSdk =
+    sdk.name === 'sdk2'
+      ? `the ${sdk.text} row`
+      : `**not judged**: ${sdk.name === 'sdk' ? 'this run has only the SDK v1 (its ratio is shown for information)' : 'this run has no official SDK row'}`;
+  lines.push(
+    [
+      `Generated from the results above by \`bench/report.mjs\`. Ratios are to rows of the same run; "÷ official SDK v2" is ${vsSdk}.`,
+      '"missed by N×" is the factor between the wanted bound and the measured value.',
+      '1 KB is taken as 1,024 B and 15 kB as 15,000 B (gzip -9 of the esbuild bundle).',
+      'The bundle is the node-http one-tool server; the Bun and Deno columns repeat it.',
+      'Heap per idle session comes from `node --expose-gc bench/w4-heap.mjs --write` (in process, ours-node only), shown when results.json holds it.',
+    ].join(' '),
+  );
+  if (meta && meta.repeat !== 3)
+    lines.push('', `Issue #7 judges medians of 3 runs; this run has ${meta.repeat === 1 ? 'a single run per cell' : `medians of ${meta.repeat}`}, so these verdicts are provisional.`);
+  lines.push('');
+  lines.push(`| target | wanted | ${ours.map((r) => `${r.label} | verdict`).join(' | ')} |`);
+  lines.push(`|---|---|${ours.map(() => '---|---').join('|')}|`);
+  const met = new Map(ours.map((r) => [r.name, [0, 0]]));
+  for (const g of GOALS) {
+    const cells = ours.map((r) => {
+      const j = judge(g, r, results);
+      const m = met.get(r.name);
+      if (j.verdict === 'met') m[0]++;
+      if (j.verdict === 'met' || j.verdict.startsWith('**missed')) m[1]++;
+      return `${j.measured} | ${j.verdict}`;
+    });
+    lines.push(`| ${g.what} | ${g.wanted} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push(`Met, of the targets judged in this run: ${ours.map((r) => `${r.label} ${met.get(r.name)[0]} of ${met.get(r.name)[1]}`).join('; ')}.`);
+  return lines.join('\n');
+}
+
 const NOTES = `## What each column is
 
 - **W1**: \`tools/call\` of \`echo\` answered as JSON. *2025 session*: one session opened with \`initialize\`
   (protocol 2025-06-18) + \`notifications/initialized\`, then every call carries \`Mcp-Session-Id\`. *2026 stateless*:
   the 2026-07-28 per-request path (no session; \`MCP-Protocol-Version\`, \`Mcp-Method\`, \`Mcp-Name\` headers and the
-  \`io.modelcontextprotocol/*\` \`_meta\` keys). Only tmcp offers it; @x/mcp has **no 2026 path yet (n/a)**; the SDK v1 and
-  mcp-lite do not offer it either (n/a). The bare node:http row answers both with the same fixed body.
+  \`io.modelcontextprotocol/*\` \`_meta\` keys). @x/mcp, the SDK v2 and tmcp offer it; the SDK v1 and mcp-lite do not
+  (n/a). The bare node:http row answers both with the same fixed body (one measurement, shown in both columns).
 - **W2**: \`tools/call\` of \`stream\` with a \`progressToken\`: 10 \`notifications/progress\` and the result over one SSE
-  response (11 events, each checked); events/s at 32 connections. The SDK runs a second instance with
-  \`enableJsonResponse: false\` for this (its W1 instance answers JSON).
+  response (11 events, each checked); events/s at 32 connections, in a 2025 session. The SDK v1 and v2 run a second
+  instance whose session transport answers POSTs over SSE (their W1 instances answer JSON). bare node:http answers a
+  POST naming \`stream\` with 11 fixed events, one \`res.write\` each, then \`res.end\`: the ceiling for this workload.
 - **W3**: session churn at 32 connections: \`initialize\`, \`notifications/initialized\`, one \`tools/call\`, \`DELETE\`; sessions/s.
 - **W4**: a fresh server; RSS of the server process (tree) before and after opening 10,000 idle sessions
   (initialize + initialized), 2 s after the last one; (after - before) / sessions. RSS, not heap: it includes the
-  allocator's and GC's slack, so it is an upper bound and noisy.
+  allocator's and GC's slack, so it is an upper bound and noisy. Heap per idle session is measured apart, in process,
+  by \`bench/w4-heap.mjs\` (@x/mcp on Node only) and shown in the targets table when results.json holds it.
 - **W5**: from \`spawn\` to the first answered \`tools/call\` (initialize, initialized, call), polling every 5 ms.
 - **bundle**: a one-tool server (\`echo\`, the peer's documented schema style: JSON Schema for @x/mcp, zod 4 for the
   others, so zod is inside their bundles) bundled by esbuild (\`--bundle --minify --platform=node --format=esm\`), then gzip -9.
-  The Bun and Deno rows repeat the node-http bundle.
+  The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun and Deno rows repeat the node-http bundle.
+- **Ratios**: the second ratio is to the official SDK v2 row of the same run (the header above the ratio table says
+  so); only when a run has no SDK v2 row does the SDK v1 stand in, and the header then says that instead. The SDK v1
+  stays in the tables as a plain row.
 - **Servers**: \`bench/servers/*.mjs\`. @x/mcp is one file (\`servers/ours.mjs\`) that picks \`@x/mcp-node-http\`,
-  \`@x/mcp-bun\` or \`@x/mcp-deno\` by runtime. The SDK v1 is stateful (one \`McpServer\` + \`StreamableHTTPServerTransport\`
-  per session, as its docs show). tmcp and mcp-lite (with \`InMemorySessionAdapter\`) run on node:http through
+  \`@x/mcp-bun\` or \`@x/mcp-deno\` by runtime. The **SDK v2** (\`servers/sdk2.mjs\`, \`@modelcontextprotocol/server\`
+  2.4.0 + \`@modelcontextprotocol/node\` 2.1.2) runs in the wirings its docs give: for the 2026-07-28 column, plain
+  \`createMcpHandler(factory)\` behind \`toNodeHandler\` (a fresh \`McpServer\` per request); for everything with a 2025
+  session (W1 2025, W2, W3, W4, W5), \`isLegacyRequest\` in front of a sessionful \`NodeStreamableHTTPServerTransport\`
+  (one \`McpServer\` + transport per session) and a strict \`createMcpHandler(factory, { legacy: 'reject' })\`, which is
+  how its docs keep 2025 sessions (\`createMcpHandler\` alone serves 2025 clients statelessly: no \`Mcp-Session-Id\`,
+  \`DELETE\` answers 405). The SDK v1 is stateful (one \`McpServer\` + \`StreamableHTTPServerTransport\` per session, as
+  its docs show). tmcp and mcp-lite (with \`InMemorySessionAdapter\`) run on node:http through
   \`@remix-run/node-fetch-server\`, as tmcp's README shows.
 - **Load generator**: \`bench/load.mjs\`, undici \`Pool\` with exactly N keep-alive connections and one request in flight
   per connection, bounded by time and by request count; latency percentiles from every sample. It is a single Node
@@ -120,24 +257,63 @@ const NOTES = `## What each column is
   those ratios understate the gap. wrk was not used.
 `;
 
-const NOT_MEASURED = `- **W1 on the 2026-07-28 stateless path** for @x/mcp (it has no 2026 path yet), the SDK v1 and mcp-lite (neither offers it): n/a.
-- **bare node:http** has no MCP, so W2, W3 and W4 do not apply to it; its W1 ratios are the only ones against bare.
-- **The official SDK v2** (\`@modelcontextprotocol/server\` + \`@modelcontextprotocol/node\`) was not installed or measured;
-  "official SDK" here is v1 \`@modelcontextprotocol/sdk\` 1.32.2.
-- **Peers on Bun and Deno**: only @x/mcp runs there; the SDK, tmcp and mcp-lite were measured on Node only.
+const NOT_MEASURED = `- **W1 on the 2026-07-28 stateless path** for the SDK v1 and mcp-lite (neither offers it): n/a. The targets' "W1 @32
+  ÷ mcp-lite" on that path is therefore n/a too.
+- **bare node:http** has no MCP, so W3 and W4 do not apply to it; its W1 and W2 are fixed answers.
+- **The SDK v2's stateless 2025 fallback** (\`createMcpHandler\`'s default for 2025 clients) is not a column: it keeps no
+  session, so it cannot serve W3 or W4, and W1 "in a 2025 session" on it would not be one. The SDK v2's 2025 numbers
+  come from its documented sessionful wiring instead (see Servers).
+- **Host/Origin guards**: the SDK v2 docs put \`localhostHostValidation()\` / \`localhostOriginValidation()\` in front
+  of a plain node:http server; the bench servers run without them (no peer is charged for them).
+- **Heap per idle session** for anything but @x/mcp on Node: \`bench/w4-heap.mjs\` measures only that.
+- **Peers on Bun and Deno**: only @x/mcp runs there; the SDKs, tmcp and mcp-lite were measured on Node only.
 - **Repeats**: unless the header says "median of 3", every cell is a single run (\`--repeat 3\` does medians).
 - **wrk**: not used (the undici generator only), so numbers near the generator's ceiling are understated.
 - **Node 24**: only the current Node (see Machine) was used for the Node rows.`;
 
-export function resultsMarkdown(meta, results, notMeasured = NOT_MEASURED) {
-  return `# Benchmark results\n\nProduced by \`node bench/run.mjs --write\` (see bench/README.md).\n\n${markdown(meta, results)}\n\n![W1 and W4](chart.svg)\n\n${NOTES}${notMeasured ? `\n## Not measured\n\n${notMeasured}\n` : ''}`;
+/** Put before the hand-written part of RESULTS.md; everything after it survives `--write`. */
+export const HAND_WRITTEN = '<!-- Hand-written below this line (profiles, findings): `--write` keeps it as it is. -->';
+
+/**
+ * The hand-written tail of an existing RESULTS.md: everything after HAND_WRITTEN; or, in a file written before that
+ * marker existed, the prose that follows the table of its "## Targets of issue #7" section (the table itself is
+ * generated now).
+ */
+export function handWrittenPart(old) {
+  if (!old) return '';
+  const i = old.indexOf(HAND_WRITTEN);
+  if (i !== -1) return old.slice(i + HAND_WRITTEN.length).trim();
+  const t = old.search(/^## Targets of issue #7.*$/m);
+  if (t === -1) return '';
+  const lines = old.slice(t).split('\n').slice(1);
+  let k = 0;
+  while (k < lines.length && (lines[k].trim() === '' || lines[k].startsWith('|'))) k++;
+  return lines.slice(k).join('\n').trim();
+}
+
+export function resultsMarkdown(meta, results, { notMeasured = NOT_MEASURED, handWritten = '' } = {}) {
+  return (
+    `# Benchmark results\n\nProduced by \`node bench/run.mjs --write\` (see bench/README.md).\n\n${markdown(meta, results)}\n\n![W1 and W4](chart.svg)\n\n${NOTES}` +
+    `${notMeasured ? `\n## Not measured\n\n${notMeasured}\n` : ''}\n${targetsMarkdown(results, meta)}\n\n${HAND_WRITTEN}\n` +
+    `${handWritten ? `\n${handWritten}\n` : ''}`
+  );
+}
+
+/** Writes bench/RESULTS.md (keeping its hand-written tail) and bench/chart.svg into `dir`. */
+export async function writeResults(dir, meta, results) {
+  const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const file = join(dir, 'RESULTS.md');
+  const handWritten = existsSync(file) ? handWrittenPart(readFileSync(file, 'utf8')) : '';
+  writeFileSync(file, resultsMarkdown(meta, results, { handWritten }));
+  writeFileSync(join(dir, 'chart.svg'), chartSvg(results));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { readFileSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
   const { meta, results } = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
-  if (process.argv.includes('--write')) {
-    writeFileSync(new URL('./RESULTS.md', import.meta.url), resultsMarkdown(meta, results));
-    writeFileSync(new URL('./chart.svg', import.meta.url), chartSvg(results));
-  } else console.log(markdown(meta, results));
+  if (process.argv.includes('--write')) await writeResults(dirname(fileURLToPath(import.meta.url)), meta, results);
+  else console.log(`${markdown(meta, results)}\n\n${targetsMarkdown(results, meta)}`);
 }

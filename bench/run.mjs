@@ -6,7 +6,9 @@
 //   node bench/run.mjs --seconds 5     duration of each W1/W2/W3 run (default 5)
 //   node bench/run.mjs --only ours-node,sdk   a subset of targets
 //   node bench/run.mjs --write         also writes bench/RESULTS.md and bench/chart.svg
-//   node bench/run.mjs --smoke         every target answers initialize + tools/call + a 2 s W1 run; exit 1 on failure
+//   node bench/run.mjs --out FILE      the results JSON goes to FILE instead of bench/results.json (for trial runs)
+//   node bench/run.mjs --smoke         every target (each of its instances) answers: a 2 s W1 run, then 1 s runs of
+//                                      W1 2026, W3 and W2 where the target is measured on them; exit 1 on failure
 //
 // Servers run under `taskset -c 0`, the load generator under `taskset -c 1`, when taskset exists and there are
 // at least 2 CPUs. Every load run is bounded in time and request count; between runs the server is given time to go idle.
@@ -17,7 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chartSvg, markdown, resultsMarkdown } from './report.mjs';
+import { markdown, targetsMarkdown, writeResults } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -37,6 +39,16 @@ export const TARGETS = {
     label: '@x/mcp (Deno)',
     start: { cmd: DENO, args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', join(HERE, 'servers/ours.mjs')] },
     available: () => existsSync(DENO),
+    stateless2026: true,
+  },
+  // The official SDK v2 in three documented wirings (see servers/sdk2.mjs): 2025 sessions (isLegacyRequest in front of
+  // a sessionful transport and a strict createMcpHandler) for W1 2025, W3, W4, W5; the same over SSE for W2; plain
+  // createMcpHandler for the 2026-07-28 path.
+  sdk2: {
+    label: 'official SDK v2 (@modelcontextprotocol/server 2.4.0)',
+    start: node('sdk2.mjs'),
+    sse: node('sdk2.mjs', { SDK2_SSE: '1' }),
+    stateless: node('sdk2.mjs', { SDK2_MODE: 'handler' }),
     stateless2026: true,
   },
   sdk: { label: 'official SDK v1 (@modelcontextprotocol/sdk 1.32.2)', start: node('sdk.mjs'), sse: node('sdk.mjs', { SDK_SSE: '1' }) },
@@ -59,6 +71,11 @@ const s = new McpServer({ name: 'b', version: '0' });
 s.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
 const t = new StreamableHTTPServerTransport({ sessionIdGenerator: () => crypto.randomUUID() }); await s.connect(t);
 createServer((q, r) => t.handleRequest(q, r)).listen(3000);`,
+  sdk2: `import { createServer } from 'node:http'; import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server'; import * as z from 'zod';
+const h = createMcpHandler(() => { const s = new McpServer({ name: 'b', version: '0' });
+s.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({ content: [{ type: 'text', text }] })); return s; });
+createServer(toNodeHandler(h)).listen(3000);`,
   tmcp: `import { createServer } from 'node:http'; import { createRequestListener } from '@remix-run/node-fetch-server';
 import { ZodJsonSchemaAdapter } from '@tmcp/adapter-zod'; import { HttpTransport } from '@tmcp/transport-http'; import { McpServer } from 'tmcp'; import * as z from 'zod';
 const s = new McpServer({ name: 'b', version: '0', description: 'b' }, { adapter: new ZodJsonSchemaAdapter(), capabilities: { tools: {} } });
@@ -183,64 +200,74 @@ function check(r, what) {
   return r;
 }
 
+/** Runs `fn(url, port)` against a fresh instance of `start`, then stops it. */
+async function withServer(start, isBare, fn) {
+  const s = await startServer(start, isBare);
+  try {
+    return await fn(`http://127.0.0.1:${s.port}/mcp`, s);
+  } finally {
+    await stopServer(s.child);
+  }
+}
+
+/**
+ * One target, `repeat` times. The main instance (`t.start`) serves W1 2025 at 32 and 256 connections, W1 2026 unless
+ * the target has a separate `t.stateless` instance for it, W3, and W2 unless it has a separate `t.sse` instance; its
+ * start is W5. bare node:http serves W1 (both columns: the same fixed answer) and W2 (its fixed SSE answer). W4 runs
+ * on a fresh instance.
+ */
 async function measureTarget(name, t, { seconds, repeat, sessions }) {
   const res = { name, label: t.label, runs: {} };
   const push = (k, v) => (res.runs[k] ??= []).push(v);
+  const w1s = async (url, port) => {
+    for (const c of [32, 256]) {
+      await idle(port);
+      push(`w1s_${c}`, check(await load({ url, workload: 'w1s', connections: c, seconds }), `${name} W1-2026@${c}`));
+    }
+  };
+  const w2 = async (url, port) => {
+    await idle(port, t.bare);
+    push('w2', check(await load({ url, workload: 'w2', connections: 32, seconds }), `${name} W2`));
+  };
   for (let rep = 0; rep < repeat; rep++) {
     log(`${name}: start (repeat ${rep + 1}/${repeat})`);
-    let s = await startServer(t.start, t.bare);
-    const url = `http://127.0.0.1:${s.port}/mcp`;
-    push('w5', s.coldMs);
-    try {
+    await withServer(t.start, t.bare, async (url, s) => {
+      push('w5', s.coldMs);
       for (const c of [32, 256]) {
         await idle(s.port, t.bare);
         const r = check(await load({ url, workload: t.bare ? 'bare' : 'w1', connections: c, seconds }), `${name} W1@${c}`);
         push(`w1_${c}`, r);
-        if (t.bare || t.stateless2026) {
-          await idle(s.port, t.bare);
-          push(`w1s_${c}`, t.bare ? r : check(await load({ url, workload: 'w1s', connections: c, seconds }), `${name} W1-2026@${c}`));
+        if (t.bare) push(`w1s_${c}`, r);
+        else if (t.stateless2026 && !t.stateless) {
+          await idle(s.port);
+          push(`w1s_${c}`, check(await load({ url, workload: 'w1s', connections: c, seconds }), `${name} W1-2026@${c}`));
         }
       }
       if (!t.bare) {
         await idle(s.port);
         push('w3', check(await load({ url, workload: 'w3', connections: 32, seconds }), `${name} W3`));
-        if (!t.sse) {
-          await idle(s.port);
-          push('w2', check(await load({ url, workload: 'w2', connections: 32, seconds }), `${name} W2`));
-        }
       }
-    } finally {
-      await stopServer(s.child);
-    }
+      if (!t.sse) await w2(url, s.port);
+    });
     if (t.bare) continue;
-    if (t.sse) {
-      s = await startServer(t.sse, false);
-      try {
-        await idle(s.port);
-        push('w2', check(await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: 'w2', connections: 32, seconds }), `${name} W2`));
-      } finally {
-        await stopServer(s.child);
-      }
-    }
+    if (t.stateless2026 && t.stateless) await withServer(t.stateless, false, (url, s) => w1s(url, s.port));
+    if (t.sse) await withServer(t.sse, false, (url, s) => w2(url, s.port));
     // W4: a fresh server, RSS before and after `sessions` idle sessions.
-    s = await startServer(t.start, false);
-    try {
+    await withServer(t.start, false, async (url, s) => {
       await idle(s.port);
       await sleep(1000);
       const before = rssBytes(s.child.pid);
-      const r = await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: 'w4', connections: 32, seconds: 180, sessions });
+      const r = await load({ url, workload: 'w4', connections: 32, seconds: 180, sessions });
       await sleep(2000);
       const after = rssBytes(s.child.pid);
       if (r.ok !== sessions || r.errors) log(`${name} W4: ${r.ok} sessions opened, ${r.errors} errors (${r.firstError})`);
       push('w4', { ok: r.ok, errors: r.errors, firstError: r.firstError, perSession: r.ok ? (after - before) / r.ok : NaN, before, after });
-    } finally {
-      await stopServer(s.child);
-    }
+    });
   }
   return res;
 }
 
-async function bundleSize(name) {
+export async function bundleSize(name) {
   const src = BUNDLES[name];
   if (!src) return undefined;
   const esbuild = await import('esbuild');
@@ -277,22 +304,24 @@ function summarise(res) {
   };
 }
 
+/** CI smoke: every instance of every target starts and answers each workload it is measured on, in short runs. */
 async function smoke(names) {
   let failed = 0;
+  const short = async (url, name, workload, seconds, what) => {
+    const r = check(await load({ url, workload, connections: 8, seconds }), `${name} ${what} ${seconds} s`);
+    console.log(`ok   ${name}: ${seconds} s ${what} run: ${r.ok} ${workload === 'w3' ? 'sessions' : 'calls'}, 0 errors`);
+  };
   for (const name of names) {
     const t = TARGETS[name];
     try {
-      const s = await startServer(t.start, t.bare);
-      try {
-        const r = check(await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: t.bare ? 'bare' : 'w1', connections: 8, seconds: 2 }), `${name} W1 2 s`);
-        console.log(`ok   ${name}: answered; 2 s W1 run: ${r.ok} calls, 0 errors`);
-        if (t.stateless2026) {
-          const s2 = check(await load({ url: `http://127.0.0.1:${s.port}/mcp`, workload: 'w1s', connections: 8, seconds: 1 }), `${name} W1-2026 1 s`);
-          console.log(`ok   ${name}: 1 s W1 run on the 2026-07-28 path: ${s2.ok} calls, 0 errors`);
-        }
-      } finally {
-        await stopServer(s.child);
-      }
+      await withServer(t.start, t.bare, async (url) => {
+        await short(url, name, t.bare ? 'bare' : 'w1', 2, 'W1');
+        if (t.stateless2026 && !t.stateless) await short(url, name, 'w1s', 1, 'W1 on the 2026-07-28 path');
+        if (!t.bare) await short(url, name, 'w3', 1, 'W3 (session churn)');
+        if (!t.sse) await short(url, name, 'w2', 1, 'W2 (SSE progress)');
+      });
+      if (t.stateless2026 && t.stateless) await withServer(t.stateless, false, (url) => short(url, name, 'w1s', 1, 'W1 on the 2026-07-28 path (stateless instance)'));
+      if (t.sse) await withServer(t.sse, false, (url) => short(url, name, 'w2', 1, 'W2 (SSE progress, SSE instance)'));
     } catch (e) {
       failed++;
       console.log(`FAIL ${name}: ${e.message}`);
@@ -343,13 +372,11 @@ async function main() {
     sessions,
     generator: 'bench/load.mjs (undici Pool, keep-alive, one request in flight per connection)',
   };
-  writeFileSync(join(HERE, 'results.json'), JSON.stringify({ meta, results }, null, 2) + '\n');
-  const md = markdown(meta, results);
-  console.log(md);
+  writeFileSync(opt('--out', join(HERE, 'results.json')), JSON.stringify({ meta, results }, null, 2) + '\n');
+  console.log(`${markdown(meta, results)}\n\n${targetsMarkdown(results, meta)}`);
   if (argv.includes('--write')) {
-    writeFileSync(join(HERE, 'chart.svg'), chartSvg(results));
-    writeFileSync(join(HERE, 'RESULTS.md'), resultsMarkdown(meta, results));
-    log('wrote bench/RESULTS.md and bench/chart.svg');
+    await writeResults(HERE, meta, results);
+    log('wrote bench/RESULTS.md (its hand-written tail kept) and bench/chart.svg');
   }
 }
 
