@@ -8,8 +8,8 @@ import { ErrorCode } from '../jsonrpc/codes';
 import type { JsonRpcId, JsonRpcRequest, JsonRpcResponse } from '../jsonrpc/messages';
 import { messageText } from '../jsonrpc/serialize';
 import { LEVELS } from '../protocol/params';
-import { nextSessionState } from '../session/index';
-import type { SessionEvent, SessionRecord } from '../session/index';
+import { nextSessionState, shareFrozen } from '../session/index';
+import type { LiveRecord, SessionEvent, SessionRecord, SessionState } from '../session/index';
 import type { SessionOps } from '../server/call';
 import { createLogger, progressText } from '../server/related';
 import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
@@ -64,36 +64,169 @@ const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
 
 const idKey = (id: JsonRpcId): string => (typeof id === 'number' ? `n${id}` : `s${id}`);
 
-/** A legacy session held in memory. */
-export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
-  // The maps are created on first use: an idle session (most of them) holds none (W4, memory per idle session).
-  #inflight: Map<string, CallContext> | undefined;
-  #streams: Map<string, LogicalStream> | undefined;
-  /** Requests in flight, by id key, for `notifications/cancelled`. */
-  get inflight(): ReadonlyMap<string, CallContext> {
-    return this.#inflight ?? EMPTY_MAP;
-  }
+/**
+ * Session timestamps are kept as milliseconds since the first session of the process: small integers, which V8
+ * stores inside the object, where epoch milliseconds would each take a separate heap number (W4, memory per idle
+ * session). Offsets past about 24 days no longer fit and are stored boxed again, which costs memory, never
+ * correctness. (Taken at first use, not at module load: some runtimes report time 0 outside a request.)
+ */
+let clockBase: number | undefined;
+
+/**
+ * `ms` as an offset from the clock base, as a small integer when it is one (arithmetic on epoch milliseconds yields
+ * heap numbers even for integral results; `| 0` makes the int32 case a small integer again).
+ */
+const sinceBase = (ms: number): number => {
+  const offset = ms - (clockBase ??= Date.now());
+  const int = offset | 0;
+  return int === offset ? int : offset;
+};
+/** The inverse of {@link sinceBase}; only called once a session exists, so the base is set. */
+const fromBase = (offset: number): number => clockBase! + offset;
+
+/** What a session holds only once it is used: idle sessions (most of them) carry none of it (W4). */
+class Busy {
+  /** Requests in flight, by id key. */
+  inflight: Map<string, CallContext> | undefined = undefined;
   /** POST-born streams still owed to the client. */
-  get streams(): ReadonlyMap<string, LogicalStream> {
-    return this.#streams ?? EMPTY_MAP;
-  }
-  /** The standalone GET stream, once the client opened one. */
-  standalone: LogicalStream | undefined;
+  streams: Map<string, LogicalStream> | undefined = undefined;
+  standalone: LogicalStream | undefined = undefined;
+  channel: { send(text: string): void; close(): void } | undefined = undefined;
+  /** Server-to-client requests waiting for the client's answer. */
+  pending: Map<number, Pending> | undefined = undefined;
+  nextId = 0;
+  logLevel: string | undefined = undefined;
+  subscriptions: string[] | undefined = undefined;
+}
+
+/**
+ * A legacy session held in memory. It is its own {@link SessionRecord}: the record's fields are the session's, and
+ * {@link LiveSession.toRecord} copies them out for the session store. An idle session is this one object with
+ * fixed fields: client capabilities and client info point at shared frozen copies, timestamps are small integers,
+ * and everything that only a used session needs lives in a `Busy` part created on first use (W4, memory per idle
+ * session).
+ */
+export class LiveSession implements StreamHost, SessionOps, ExchangeHost, SessionRecord, LiveRecord {
+  /** The `Mcp-Session-Id` value (SES-02). */
+  readonly id: string;
+  /** Lifecycle state; changed through {@link LiveSession.transition}. */
+  state: SessionState;
+  /** The negotiated protocol version (LC-03). */
+  protocolVersion: string;
+  /** The client's `initialize` capabilities: a shared, deeply frozen copy (see `shareFrozen`). */
+  clientCapabilities: Record<string, unknown>;
+  /** The client's `initialize` `clientInfo`: a shared, deeply frozen copy; undefined before `initialize` (HTTP+SSE). */
+  clientInfo: { name: string; version: string; [k: string]: unknown } | undefined;
+  /** The authenticated principal that created the session (SES-08). */
+  subject: string | undefined;
   /** Live HTTP connections on this session's streams. */
   connections = 0;
-  /** HTTP+SSE (2024-11-05 transport): the one SSE connection that carries everything; undefined for Streamable HTTP. */
-  channel: { send(text: string): void; close(): void } | undefined;
-  #pending: Map<number, Pending> | undefined;
-  #nextId = 0;
+  #createdAt: number;
+  #lastSeenAt: number;
+  #busy: Busy | undefined = undefined;
 
   /**
    * @param host The transport.
-   * @param record The stored record.
+   * @param record The session's record: a fresh one, or one read from the session store. Its fields are copied.
    */
   constructor(
     private readonly host: SessionHost,
-    public record: SessionRecord,
-  ) {}
+    record: SessionRecord,
+  ) {
+    this.id = record.id;
+    this.state = record.state;
+    this.protocolVersion = record.protocolVersion;
+    this.clientCapabilities = shareFrozen(record.clientCapabilities);
+    this.clientInfo = shareFrozen(record.clientInfo);
+    this.subject = record.subject;
+    this.#createdAt = sinceBase(record.createdAt);
+    this.#lastSeenAt = sinceBase(record.lastSeenAt);
+    if (record.logLevel !== undefined) this.more().logLevel = record.logLevel;
+    if (record.subscriptions !== undefined && record.subscriptions.length > 0) this.more().subscriptions = [...record.subscriptions];
+  }
+
+  /** The session's record: the session itself. */
+  get record(): SessionRecord {
+    return this;
+  }
+  /** Creation time, ms since the epoch. */
+  get createdAt(): number {
+    return fromBase(this.#createdAt);
+  }
+  set createdAt(ms: number) {
+    this.#createdAt = sinceBase(ms);
+  }
+  /** Last use, ms since the epoch (drives idle expiry). */
+  get lastSeenAt(): number {
+    return fromBase(this.#lastSeenAt);
+  }
+  set lastSeenAt(ms: number) {
+    this.#lastSeenAt = sinceBase(ms);
+  }
+  /** Set by `logging/setLevel`. */
+  get logLevel(): string | undefined {
+    return this.#busy?.logLevel;
+  }
+  set logLevel(level: string | undefined) {
+    if (level !== undefined || this.#busy !== undefined) this.more().logLevel = level;
+  }
+  /** URIs passed to `resources/subscribe`. */
+  get subscriptions(): string[] | undefined {
+    return this.#busy?.subscriptions;
+  }
+  set subscriptions(uris: string[] | undefined) {
+    if (uris !== undefined || this.#busy !== undefined) this.more().subscriptions = uris;
+  }
+
+  /**
+   * A fresh, plain copy of the record, for the session store. Client capabilities and info are the shared frozen
+   * copies; `subscriptions` is a new array.
+   * @returns The record.
+   */
+  toRecord(): SessionRecord {
+    const record: SessionRecord = {
+      id: this.id,
+      state: this.state,
+      protocolVersion: this.protocolVersion,
+      clientCapabilities: this.clientCapabilities,
+      createdAt: this.createdAt,
+      lastSeenAt: this.lastSeenAt,
+    };
+    if (this.clientInfo !== undefined) record.clientInfo = this.clientInfo;
+    const busy = this.#busy;
+    if (busy?.logLevel !== undefined) record.logLevel = busy.logLevel;
+    if (busy?.subscriptions !== undefined) record.subscriptions = [...busy.subscriptions];
+    if (this.subject !== undefined) record.subject = this.subject;
+    return record;
+  }
+
+  /** The session's `Busy` part, created on first use. (Not a `#private` method: those add a brand field to every instance.) */
+  private more(): Busy {
+    return (this.#busy ??= new Busy());
+  }
+
+  /** Requests in flight, by id key, for `notifications/cancelled`. */
+  get inflight(): ReadonlyMap<string, CallContext> {
+    return this.#busy?.inflight ?? EMPTY_MAP;
+  }
+  /** POST-born streams still owed to the client. */
+  get streams(): ReadonlyMap<string, LogicalStream> {
+    return this.#busy?.streams ?? EMPTY_MAP;
+  }
+  /** The standalone GET stream, once the client opened one. */
+  get standalone(): LogicalStream | undefined {
+    return this.#busy?.standalone;
+  }
+  set standalone(stream: LogicalStream | undefined) {
+    if (stream !== undefined || this.#busy !== undefined) this.more().standalone = stream;
+  }
+  /** HTTP+SSE (2024-11-05 transport): the one SSE connection that carries everything; undefined for Streamable HTTP. */
+  get channel(): { send(text: string): void; close(): void } | undefined {
+    return this.#busy?.channel;
+  }
+  set channel(channel: { send(text: string): void; close(): void } | undefined) {
+    if (channel !== undefined || this.#busy !== undefined) this.more().channel = channel;
+  }
 
   get events(): EventStore | undefined {
     return this.host.events;
@@ -106,7 +239,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   }
   /** Whether SSE polling (priming events, retry, server-side close) applies: 2025-11-25 and a store (RSM-05). */
   get polling(): boolean {
-    return this.channel === undefined && this.host.events !== undefined && this.record.protocolVersion >= '2025-11-25';
+    return this.channel === undefined && this.host.events !== undefined && this.protocolVersion >= '2025-11-25';
   }
   /** The SSE reconnect hint (ms). */
   get retryMs(): number {
@@ -114,7 +247,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   }
   /** Pending server-to-client requests. */
   get pendingCount(): number {
-    return this.#pending?.size ?? 0;
+    return this.#busy?.pending?.size ?? 0;
   }
 
   connectionOpened(): void {
@@ -124,11 +257,13 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   connectionClosed(): void {
     this.connections--;
     this.host.stats.connections--;
-    this.record.lastSeenAt = Date.now();
+    this.lastSeenAt = Date.now();
   }
   streamDone(stream: LogicalStream): void {
-    if (this.#streams?.get(stream.id) === stream) this.#streams.delete(stream.id);
-    if (this.standalone === stream) this.standalone = undefined;
+    const busy = this.#busy;
+    if (busy === undefined) return;
+    if (busy.streams?.get(stream.id) === stream) busy.streams.delete(stream.id);
+    if (busy.standalone === stream) busy.standalone = undefined;
   }
 
   /**
@@ -137,11 +272,11 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    * @returns false when the event is not allowed (closed session).
    */
   transition(event: SessionEvent): boolean {
-    const next = nextSessionState(this.record.state, event);
+    const next = nextSessionState(this.state, event);
     if (next === undefined) return false;
-    if (next !== this.record.state) {
-      this.record.state = next;
-      if (next !== 'closed') this.host.save(this.record);
+    if (next !== this.state) {
+      this.state = next;
+      if (next !== 'closed') this.host.save(this);
     }
     return true;
   }
@@ -149,14 +284,16 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
   /** ExchangeHost: opens a POST-born stream, primed for 2025-11-25 clients. */
   openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> } {
     const stream = new LogicalStream(newStreamId(), 'post', this);
-    (this.#streams ??= new Map<string, LogicalStream>()).set(stream.id, stream);
+    const busy = this.more();
+    (busy.streams ??= new Map<string, LogicalStream>()).set(stream.id, stream);
     return { stream, body: stream.attach(this.polling ? this.host.retryMs : undefined) };
   }
 
   /** Opens (or re-opens) the standalone GET stream. */
   openStandalone(): ReadableStream<Uint8Array> {
-    this.standalone ??= new LogicalStream(newStreamId(), 'get', this);
-    return this.standalone.attach(this.polling ? this.host.retryMs : undefined);
+    const busy = this.more();
+    busy.standalone ??= new LogicalStream(newStreamId(), 'get', this);
+    return busy.standalone.attach(this.polling ? this.host.retryMs : undefined);
   }
 
   /** ExchangeHost: where a POST's messages go when it cannot carry them (the GET stream). */
@@ -181,30 +318,30 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
 
   /** SessionOps: `logging/setLevel` (LOG-01). */
   setLogLevel(level: LoggingLevel): void {
-    this.record.logLevel = level;
-    this.host.save(this.record);
+    this.more().logLevel = level;
+    this.host.save(this);
   }
   /** SessionOps: `resources/subscribe` (RES-03). */
   subscribe(uri: string): void {
-    const subs = (this.record.subscriptions ??= []);
+    const subs = (this.more().subscriptions ??= []);
     if (!subs.includes(uri)) {
       subs.push(uri);
-      this.host.save(this.record);
+      this.host.save(this);
     }
   }
   /** SessionOps: `resources/unsubscribe`. */
   unsubscribe(uri: string): void {
-    const subs = this.record.subscriptions;
+    const subs = this.#busy?.subscriptions;
     const i = subs?.indexOf(uri) ?? -1;
     if (i >= 0) {
       subs!.splice(i, 1);
-      this.host.save(this.record);
+      this.host.save(this);
     }
   }
 
   /** Whether a log message at `level` passes the session's threshold. */
   logs(level: LoggingLevel): boolean {
-    return levelIndex(level) >= levelIndex(this.record.logLevel);
+    return levelIndex(level) >= levelIndex(this.#busy?.logLevel);
   }
 
   /**
@@ -216,14 +353,17 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    */
   begin(request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): CallContext {
     const ctx = new CallContext(this, request, exchange, rctx);
-    (this.#inflight ??= new Map<string, CallContext>()).set(idKey(request.id), ctx);
+    const busy = this.more();
+    (busy.inflight ??= new Map<string, CallContext>()).set(idKey(request.id), ctx);
     return ctx;
   }
 
   /** The request is answered. */
   end(ctx: CallContext): void {
+    const inflight = this.#busy?.inflight;
+    if (inflight === undefined) return;
     const key = idKey(ctx.requestId);
-    if (this.#inflight?.get(key) === ctx) this.#inflight.delete(key);
+    if (inflight.get(key) === ctx) inflight.delete(key);
   }
 
   /**
@@ -241,7 +381,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    */
   resolveResponse(message: JsonRpcResponse): void {
     if (typeof message.id !== 'number') return;
-    const p = this.#pending?.get(message.id);
+    const p = this.#busy?.pending?.get(message.id);
     if (p === undefined) return;
     if (message.error !== undefined) p.reject(new McpError(message.error.code, message.error.message, message.error.data));
     else p.resolve(message.result);
@@ -256,14 +396,15 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    * @returns The client's result.
    */
   request(ctx: CallContext, method: string, params: Record<string, unknown> | undefined, options: ClientRequestOptions | undefined): Promise<unknown> {
-    const id = ++this.#nextId; // never reused within the session (JR-06)
+    const busy = this.more();
+    const id = ++busy.nextId; // never reused within the session (JR-06)
     const stats = this.host.stats;
     return new Promise((resolve, reject) => {
       const timeoutMs = options?.timeoutMs ?? this.host.clientRequestTimeoutMs;
       const signals = [ctx.signal, options?.signal].filter((s): s is AbortSignal => s !== undefined);
       const cleanup = () => {
         clearTimeout(timer);
-        if (this.#pending?.delete(id)) stats.pendingClientRequests--;
+        if (busy.pending?.delete(id)) stats.pendingClientRequests--;
         for (const s of signals) s.removeEventListener('abort', onAbort);
       };
       const giveUp = (error: unknown, reason: string) => {
@@ -288,7 +429,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
         }
         s.addEventListener('abort', onAbort, { once: true });
       }
-      (this.#pending ??= new Map<number, Pending>()).set(id, {
+      (busy.pending ??= new Map<number, Pending>()).set(id, {
         resolve: (r) => {
           cleanup();
           resolve(r);
@@ -313,9 +454,12 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost {
    */
   close(reason: 'close' | 'expire'): void {
     if (!this.transition(reason)) return;
-    for (const ctx of [...this.inflight.values()]) ctx.cancel('The session ended');
-    this.#inflight?.clear();
-    for (const p of [...(this.#pending?.values() ?? [])]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
+    const busy = this.#busy;
+    if (busy !== undefined) {
+      for (const ctx of [...(busy.inflight?.values() ?? [])]) ctx.cancel('The session ended');
+      busy.inflight?.clear();
+      for (const p of [...(busy.pending?.values() ?? [])]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
+    }
     for (const s of [...this.streams.values()]) s.close();
     this.standalone?.close();
     this.channel?.close();
@@ -361,16 +505,16 @@ export class CallContext implements HandlerContext, InputHost {
     return this.request.id;
   }
   get sessionId(): string {
-    return this.session.record.id;
+    return this.session.id;
   }
   get protocolVersion(): string {
-    return this.session.record.protocolVersion;
+    return this.session.protocolVersion;
   }
   get clientCapabilities(): Readonly<Record<string, unknown>> {
-    return this.session.record.clientCapabilities;
+    return this.session.clientCapabilities;
   }
   get clientInfo(): Readonly<{ name: string; version: string }> | undefined {
-    return this.session.record.clientInfo;
+    return this.session.clientInfo;
   }
   get authInfo(): AuthInfo | undefined {
     return this.rctx?.authInfo;

@@ -13,8 +13,8 @@ import { LEGACY_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, negotiateVersion 
 import type { Call } from '../server/call';
 import { METHODS } from '../server/handlers';
 import type { Registry } from '../server/registry';
-import { createSessionId } from '../session/index';
-import type { SessionRecord, SessionStore } from '../session/index';
+import { EMPTY_OBJECT, createSessionId, memoryStoreLink, shareFrozen } from '../session/index';
+import type { LiveRecord, SessionRecord, SessionStore } from '../session/index';
 import { SSE_HEADERS } from '../sse/index';
 import type { RequestContext } from '../types';
 import { readPost } from './post';
@@ -60,6 +60,10 @@ export class StreamableHttp implements SessionHost {
   /** The 2025-11-25 task methods, once the server set them up. */
   tasks: SessionTasks | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
+  /** The memory store's by-reference write, when the store is a memory store (see `memoryStoreLink`). */
+  readonly #link: ((live: LiveRecord) => void) | undefined;
+  /** `initialize` result capabilities by version and authentication: built once, only ever serialised. */
+  readonly #capabilities = new Map<string, Record<string, unknown>>();
 
   /**
    * @param registry Tools, resources, prompts.
@@ -68,7 +72,9 @@ export class StreamableHttp implements SessionHost {
   constructor(
     private readonly registry: Registry,
     private readonly settings: StreamableSettings,
-  ) {}
+  ) {
+    this.#link = memoryStoreLink(settings.store);
+  }
 
   get events(): EventStore | undefined {
     return this.settings.events;
@@ -90,15 +96,28 @@ export class StreamableHttp implements SessionHost {
     return this.#sweeper !== undefined;
   }
 
+  /**
+   * Persists a session's record. A memory store holds live sessions by reference, so for it this is only a link
+   * (no copy); any other store gets a plain copy of the record.
+   */
   save(record: SessionRecord): void {
-    void Promise.resolve(this.settings.store.set(record)).catch(this.settings.onError);
+    if (record instanceof LiveSession) {
+      if (this.#link !== undefined) {
+        this.#link(record);
+        return;
+      }
+      record = record.toRecord();
+    }
+    const store = this.settings.store;
+    this.#write(() => store.set(record));
   }
 
   forget(session: LiveSession): void {
-    const id = session.record.id;
+    const id = session.id;
     this.tasks?.sessionClosed(session);
     if (this.sessions.get(id) === session) this.sessions.delete(id);
-    void Promise.resolve(this.settings.store.delete(id)).catch(this.settings.onError);
+    const store = this.settings.store;
+    this.#write(() => store.delete(id));
     if (this.sessions.size === 0 && this.#sweeper !== undefined) {
       clearInterval(this.#sweeper);
       this.#sweeper = undefined;
@@ -212,6 +231,16 @@ export class StreamableHttp implements SessionHost {
     }
   }
 
+  /** Runs a store write without waiting for it; failures (thrown or rejected) go to onError. */
+  #write(write: () => unknown): void {
+    try {
+      const done = write();
+      if (isThenable(done)) done.then(undefined, this.settings.onError);
+    } catch (error) {
+      this.settings.onError(error);
+    }
+  }
+
   #bare(status: number, code: number, message: string, nullId: boolean, id?: string | number): Response {
     return jsonResponse(errorText(id, { code, message }, nullId), status);
   }
@@ -266,9 +295,14 @@ export class StreamableHttp implements SessionHost {
     const p = parsed.output;
     const version = negotiateVersion(p.protocolVersion);
     record.protocolVersion = version;
-    record.clientCapabilities = p.capabilities;
-    record.clientInfo = p.clientInfo;
-    const result: Record<string, unknown> = { protocolVersion: version, capabilities: capabilitiesFor(version, record.subject !== undefined), serverInfo: this.settings.serverInfo };
+    // Shared frozen copies: sessions of the same client software hold one object between them (W4).
+    record.clientCapabilities = shareFrozen(p.capabilities);
+    record.clientInfo = shareFrozen(p.clientInfo);
+    const authenticated = record.subject !== undefined;
+    const key = authenticated ? `${version}+auth` : version;
+    let capabilities = this.#capabilities.get(key);
+    if (capabilities === undefined) this.#capabilities.set(key, (capabilities = capabilitiesFor(version, authenticated)));
+    const result: Record<string, unknown> = { protocolVersion: version, capabilities, serverInfo: this.settings.serverInfo };
     if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
     return result;
   }
@@ -291,7 +325,7 @@ export class StreamableHttp implements SessionHost {
       id: createSessionId(),
       state: 'initializing',
       protocolVersion: LEGACY_VERSIONS[LEGACY_VERSIONS.length - 1]!,
-      clientCapabilities: {},
+      clientCapabilities: EMPTY_OBJECT,
       createdAt: now,
       lastSeenAt: now,
     };
@@ -305,8 +339,8 @@ export class StreamableHttp implements SessionHost {
    * @internal
    */
   adopt(session: LiveSession): void {
-    this.sessions.set(session.record.id, session);
-    this.save(session.record);
+    this.sessions.set(session.id, session);
+    this.save(session);
     this.#startSweeper();
   }
 

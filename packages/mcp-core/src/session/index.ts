@@ -5,5 +5,6 @@
 export { SESSION_EVENTS, SESSION_STATES, SESSION_TRANSITIONS, nextSessionState } from './machine';
 export type { SessionEvent, SessionState } from './machine';
 export { MAX_SESSION_ID_LENGTH, createSessionId, isValidSessionId } from './id';
-export { createMemorySessionStore } from './store';
-export type { SessionRecord, SessionStore } from './store';
+export { createMemorySessionStore, memoryStoreLink } from './store';
+export type { LiveRecord, SessionRecord, SessionStore } from './store';
+export { EMPTY_OBJECT, shareFrozen } from './shared';

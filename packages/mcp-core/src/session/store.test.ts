@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemorySessionStore } from './store';
-import type { SessionRecord } from './store';
+import { createMemorySessionStore, memoryStoreLink } from './store';
+import type { LiveRecord, SessionRecord, SessionStore } from './store';
 
 function record(id: string, over: Partial<SessionRecord> = {}): SessionRecord {
   return {
@@ -62,5 +62,46 @@ describe('memory session store', () => {
     const b = createMemorySessionStore();
     await a.set(record('x'));
     expect(await b.get('x')).toBeUndefined();
+  });
+
+  it('memoryStoreLink: only memory stores hold live sessions by reference', () => {
+    expect(memoryStoreLink(createMemorySessionStore())).toBeTypeOf('function');
+    const other: SessionStore = { get: () => undefined, set: () => {}, delete: () => {}, count: () => 0 };
+    expect(memoryStoreLink(other)).toBeUndefined();
+  });
+
+  it('a linked session is read as a fresh copy of its current record; set, delete and count treat it as an entry', async () => {
+    const store = createMemorySessionStore();
+    const link = memoryStoreLink(store)!;
+    let current = record('live', { clientCapabilities: Object.freeze({ sampling: Object.freeze({}) }) });
+    let reads = 0;
+    const live: LiveRecord = {
+      id: 'live',
+      toRecord: () => {
+        reads++;
+        return current;
+      },
+    };
+    link(live);
+    expect(reads).toBe(0); // linking copies nothing
+    expect(await store.count()).toBe(1);
+    current = { ...current, state: 'ready', lastSeenAt: 5 };
+    const got = await store.get('live');
+    expect(got).toEqual(current);
+    expect(got).not.toBe(current);
+    // A copy like any other read: mutable, and changing it changes nothing stored.
+    expect(Object.isFrozen(got!.clientCapabilities)).toBe(false);
+    got!.state = 'closed';
+    expect((await store.get('live'))?.state).toBe('ready');
+    // set replaces the link with a copy; linking again replaces the copy.
+    await store.set(record('live', { logLevel: 'debug' }));
+    current = { ...current, logLevel: 'error' };
+    expect((await store.get('live'))?.logLevel).toBe('debug');
+    link(live);
+    expect((await store.get('live'))?.logLevel).toBe('error');
+    expect(await store.count()).toBe(1);
+    await store.delete('live');
+    expect(await store.get('live')).toBeUndefined();
+    expect(await store.count()).toBe(0);
   });
 });

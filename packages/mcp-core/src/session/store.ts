@@ -35,7 +35,10 @@ export interface SessionRecord {
 export interface SessionStore {
   /** The record with that id, or undefined. */
   get(id: string): MaybePromise<SessionRecord | undefined>;
-  /** Insert or replace the record under `record.id`. */
+  /**
+   * Insert or replace the record under `record.id`. Copy or serialise it; do not change it or keep it: its
+   * `clientCapabilities` and `clientInfo` are frozen objects that other sessions share.
+   */
   set(record: SessionRecord): MaybePromise<void>;
   /** Remove the record; a no-op for unknown ids. */
   delete(id: string): MaybePromise<void>;
@@ -44,17 +47,51 @@ export interface SessionStore {
 }
 
 /**
+ * A session this process holds in memory and can describe as a {@link SessionRecord} at any time (the core's live
+ * sessions).
+ * @internal
+ */
+export interface LiveRecord {
+  readonly id: string;
+  /** A fresh record of the session's current state. */
+  toRecord(): SessionRecord;
+}
+
+/** What a memory store holds under an id: a private copy of a record, or a live session it reads when asked. */
+type Entry = SessionRecord | LiveRecord;
+const isLive = (e: Entry): e is LiveRecord => typeof (e as Partial<LiveRecord>).toRecord === 'function';
+
+/** The link function of each memory store (see {@link memoryStoreLink}). */
+const links = new WeakMap<SessionStore, (live: LiveRecord) => void>();
+
+/**
+ * For the core: when `store` came from {@link createMemorySessionStore}, a function that stores a live session by
+ * reference instead of a copy of its record. Undefined for every other store.
+ *
+ * Linking is a write: it replaces whatever the store held under that id, and `get` then returns a copy of the
+ * session's record as it is at that moment. An idle session thus costs the store one map entry, and writes cost
+ * nothing (W4, memory per idle session). `delete` unlinks.
+ * @internal
+ */
+export function memoryStoreLink(store: SessionStore): ((live: LiveRecord) => void) | undefined {
+  return links.get(store);
+}
+
+/**
  * An in-process {@link SessionStore} backed by a `Map`.
  *
- * Records are copied with `structuredClone` on `set` and on `get`, so the memory store behaves like
- * a serializing shared backend: a change to a record is only persisted by calling `set` again.
+ * Records are copied with `structuredClone` on `set` and on `get`, so the memory store behaves like a serializing
+ * shared backend: a change to a record is only persisted by calling `set` again. (The sessions of a server using
+ * this store are held by reference instead, and `get` returns a copy of their current record: for them the store is
+ * only an index of what the process already keeps in memory.)
  */
 export function createMemorySessionStore(): SessionStore {
-  const records = new Map<string, SessionRecord>();
-  return {
+  const records = new Map<string, Entry>();
+  const store: SessionStore = {
     get(id) {
-      const record = records.get(id);
-      return record === undefined ? undefined : structuredClone(record);
+      const entry = records.get(id);
+      if (entry === undefined) return undefined;
+      return structuredClone(isLive(entry) ? entry.toRecord() : entry);
     },
     set(record) {
       records.set(record.id, structuredClone(record));
@@ -66,4 +103,8 @@ export function createMemorySessionStore(): SessionStore {
       return records.size;
     },
   };
+  links.set(store, (live) => {
+    records.set(live.id, live);
+  });
+  return store;
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_OBJECT, shareFrozen } from './shared';
+
+describe('shareFrozen', () => {
+  it('returns one deeply frozen copy for equal values, without freezing or keeping the argument', () => {
+    const a = { sampling: { tools: {} }, roots: { listChanged: true } };
+    const b = { sampling: { tools: {} }, roots: { listChanged: true } };
+    const sa = shareFrozen(a);
+    const sb = shareFrozen(b);
+    expect(sa).toBe(sb);
+    expect(sa).toEqual(a);
+    expect(sa).not.toBe(a);
+    expect(Object.isFrozen(sa)).toBe(true);
+    expect(Object.isFrozen(sa.sampling)).toBe(true);
+    expect(Object.isFrozen(sa.sampling.tools)).toBe(true);
+    expect(Object.isFrozen(a)).toBe(false);
+    expect(Object.isFrozen(a.sampling)).toBe(false);
+    // Later changes to the argument do not reach the shared copy.
+    a.roots.listChanged = false;
+    expect(sa.roots.listChanged).toBe(true);
+    expect(() => {
+      'use strict';
+      (sa as { roots: { listChanged: boolean } }).roots.listChanged = false;
+    }).toThrow(TypeError);
+  });
+
+  it('different values get different copies', () => {
+    const x = shareFrozen({ name: 'client-a', version: '1' });
+    const y = shareFrozen({ name: 'client-b', version: '1' });
+    expect(x).not.toBe(y);
+    expect(x).toEqual({ name: 'client-a', version: '1' });
+    expect(y).toEqual({ name: 'client-b', version: '1' });
+  });
+
+  it('maps every empty object to EMPTY_OBJECT', () => {
+    expect(shareFrozen({})).toBe(EMPTY_OBJECT);
+    expect(shareFrozen(EMPTY_OBJECT)).toBe(EMPTY_OBJECT);
+    expect(Object.isFrozen(EMPTY_OBJECT)).toBe(true);
+  });
+
+  it('passes primitives, undefined and values JSON cannot represent through', () => {
+    expect(shareFrozen(undefined)).toBeUndefined();
+    expect(shareFrozen(null)).toBeNull();
+    expect(shareFrozen('x')).toBe('x');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(shareFrozen(cyclic)).toBe(cyclic);
+    const big = { n: 1n };
+    expect(shareFrozen(big)).toBe(big);
+  });
+
+  it('freezes large values too, but copies them per call instead of keeping them', () => {
+    const large = { blob: 'x'.repeat(5000) };
+    const one = shareFrozen(large);
+    const two = shareFrozen(large);
+    expect(one).toEqual(large);
+    expect(Object.isFrozen(one)).toBe(true);
+    expect(one).not.toBe(two);
+  });
+
+  it('stays correct when more distinct values arrive than it keeps', () => {
+    const first = shareFrozen({ name: 'first', version: '1' });
+    for (let i = 0; i < 600; i++) expect(shareFrozen({ name: `c${i}`, version: '1' })).toEqual({ name: `c${i}`, version: '1' });
+    expect(first).toEqual({ name: 'first', version: '1' });
+    const again = shareFrozen({ name: 'first', version: '1' });
+    expect(again).toEqual(first);
+    expect(Object.isFrozen(again)).toBe(true);
+  });
+});

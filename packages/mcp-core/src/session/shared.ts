@@ -1,0 +1,50 @@
+/**
+ * @module Shared, deeply frozen copies of the JSON values every session keeps from its `initialize` (client
+ * capabilities, client info). Sessions of the same client software send the same values, so thousands of idle
+ * sessions point at one copy instead of holding one each (W4, memory per idle session).
+ */
+
+/** Distinct values kept; when full the table starts over (sessions keep the copies they already hold). */
+const MAX_ENTRIES = 256;
+/** Values whose JSON text is longer than this are copied and frozen for their session alone, never kept here. */
+const MAX_KEY_LENGTH = 2048;
+
+const table = new Map<string, unknown>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** The frozen empty object that every session without capabilities shares. */
+export const EMPTY_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * A deeply frozen copy of a JSON value, shared with every other caller that passed an equal value (same JSON text).
+ * The argument itself is never frozen or kept (it may belong to the caller, e.g. an adapter's parsed body).
+ *
+ * @param value A JSON value (as parsed from a request). A value JSON cannot represent is returned as it is.
+ * @returns The shared copy.
+ */
+export function shareFrozen<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if ((value as object) === EMPTY_OBJECT) return value;
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(value);
+  } catch {
+    return value; // cycles, BigInt: not JSON, not shared
+  }
+  if (key === '{}') return EMPTY_OBJECT as T;
+  const hit = table.get(key);
+  if (hit !== undefined) return hit as T;
+  const copy = deepFreeze(JSON.parse(key) as T);
+  if (key.length <= MAX_KEY_LENGTH) {
+    if (table.size >= MAX_ENTRIES) table.clear();
+    table.set(key, copy);
+  }
+  return copy;
+}
