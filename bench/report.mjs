@@ -230,8 +230,10 @@ const NOTES = `## What each column is
   instance whose session transport answers POSTs over SSE (their W1 instances answer JSON). bare node:http answers a
   POST naming \`stream\` with 11 fixed events, one \`res.write\` each, then \`res.end\`: the ceiling for this workload.
 - **W3**: session churn at 32 connections: \`initialize\`, \`notifications/initialized\`, one \`tools/call\`, \`DELETE\`; sessions/s.
-- **W4**: a fresh server; RSS of the server process (tree) before and after opening 10,000 idle sessions
-  (initialize + initialized), 2 s after the last one; (after - before) / sessions. RSS, not heap: it includes the
+- **W4**: a fresh server, warmed up with 5,000 sessions opened and closed (W3 churn, the same for every target, so
+  that the young generation and the JIT have grown to their working size before the baseline); RSS of the server
+  process (tree) before and after opening 10,000 idle sessions (initialize + initialized), 2 s after the last one;
+  (after - before) / sessions. RSS, not heap: it includes the
   allocator's and GC's slack, so it is an upper bound and noisy. Heap per idle session is measured apart, in process,
   by \`bench/w4-heap.mjs\` (@x/mcp on Node only) and shown in the targets table when results.json holds it.
 - **W5**: from \`spawn\` to the first answered \`tools/call\` (initialize, initialized, call), polling every 5 ms.

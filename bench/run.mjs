@@ -28,6 +28,8 @@ const BUN = join(ROOT, 'tools/bun/node_modules/bun/bin/bun.exe');
 const DENO = join(ROOT, 'tools/deno/node_modules/deno/deno');
 const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
 const READY_MS = 30_000;
+/** Sessions opened and closed (W3 churn) before W4's baseline is taken. */
+const W4_WARMUP = 5_000;
 
 const node = (file, env = {}) => ({ cmd: process.execPath, args: [join(HERE, 'servers', file)], env });
 /** Each target: how to start it, and which workloads apply. */
@@ -252,8 +254,12 @@ async function measureTarget(name, t, { seconds, repeat, sessions }) {
     if (t.bare) continue;
     if (t.stateless2026 && t.stateless) await withServer(t.stateless, false, (url, s) => w1s(url, s.port));
     if (t.sse) await withServer(t.sse, false, (url, s) => w2(url, s.port));
-    // W4: a fresh server, RSS before and after `sessions` idle sessions.
+    // W4: a fresh server, warmed up by W4_WARMUP sessions opened and closed (its heap spaces and JIT settle, the
+    // same for every target), then RSS before and after `sessions` idle sessions.
     await withServer(t.start, false, async (url, s) => {
+      await idle(s.port);
+      const warm = await load({ url, workload: 'w3', connections: 32, seconds: 30, maxRequests: W4_WARMUP });
+      if (warm.errors) log(`${name} W4 warm-up: ${warm.errors} errors (${warm.firstError})`);
       await idle(s.port);
       await sleep(1000);
       const before = rssBytes(s.child.pid);
