@@ -145,6 +145,21 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
   }
 
   const reader = body.getReader();
+  if (head.sse) {
+    // An event stream is never sized: the head goes now, corked, so it leaves in one write with the events that
+    // are already queued (or alone at the next tick, for a stream that sleeps before its first event).
+    try {
+      writeHead(res, response, head.list);
+    } catch (error) {
+      reader.cancel(REASON).catch(noop);
+      throw error;
+    }
+    res.socket?.setNoDelay(true);
+    res.socket?.setTimeout(0);
+    corkBurst(res);
+    res.flushHeaders();
+    return pump(res, reader, reader.read());
+  }
   const ready: Uint8Array[] = [];
   let pending = reader.read();
   try {
@@ -167,12 +182,8 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
     throw error;
   }
 
-  if (head.sse) {
-    res.socket?.setNoDelay(true);
-    res.socket?.setTimeout(0);
-  }
-  // Headers go out now when nothing is ready (an SSE stream that sleeps before its first event); otherwise with
-  // the first chunks.
+  // Headers go out now when nothing is ready (a body that sleeps before its first chunk); otherwise with the first
+  // chunks.
   if (ready.length === 0) res.flushHeaders();
   else corkBurst(res);
   for (const chunk of ready) res.write(chunk);

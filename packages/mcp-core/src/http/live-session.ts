@@ -51,12 +51,19 @@ interface Pending {
 const levelIndex = (l: string | undefined): number => (l === undefined ? 0 : LEVELS.indexOf(l as LoggingLevel));
 
 let streamCounter = 0;
+let streamPrefix: string | undefined;
+/**
+ * A stream id: a random prefix drawn once per process (48 bits: ids from processes sharing an event store do not
+ * collide) and a counter. Ids need not be secret: Last-Event-ID only ever resumes the requesting session's own
+ * streams (RSM-03).
+ */
 const newStreamId = (): string => {
-  const b = new Uint8Array(6);
-  crypto.getRandomValues(b);
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return `${s}${(++streamCounter).toString(36)}`;
+  if (streamPrefix === undefined) {
+    const b = crypto.getRandomValues(new Uint8Array(6));
+    streamPrefix = '';
+    for (const x of b) streamPrefix += x.toString(16).padStart(2, '0');
+  }
+  return `${streamPrefix}${(++streamCounter).toString(36)}`;
 };
 
 /** What an unused map reads as. */
