@@ -7,6 +7,8 @@ const NOT_READY = Symbol('not ready');
 const BODY_TEXT = Symbol.for('x-mcp.bodyText');
 /** The header fields of a lazy @x/mcp-core response, as a record, while its native Response was never built. */
 const HEAD_FIELDS = Symbol.for('x-mcp.headFields');
+/** The chunk source of a lazy @x/mcp-core streaming response (`pull()` until null, `cancel()`). */
+const BODY_SOURCE = Symbol.for('x-mcp.bodySource');
 const REASON = 'client disconnected';
 const noop = (): void => {};
 
@@ -56,17 +58,38 @@ function readNow(read: Promise<Read>): Promise<Read | typeof NOT_READY> {
   return Promise.race([read, new Promise<typeof NOT_READY>((resolve) => setImmediate(resolve, NOT_READY))]);
 }
 
+/** Where a streamed body's chunks come from: the next one (null at the end, or a promise of either), and cancel. */
+interface Chunks {
+  next(): Uint8Array | null | Promise<Uint8Array | null>;
+  cancel(): void;
+}
+
+/** A web stream reader as {@link Chunks}; `first` is a read already started. */
+function readerChunks(reader: ReadableStreamDefaultReader<Uint8Array>, first: Promise<Read>): Chunks {
+  let pending: Promise<Read> | undefined = first;
+  return {
+    next() {
+      const read = pending ?? reader.read();
+      pending = undefined;
+      return read.then((r) => (r.done ? null : r.value));
+    },
+    cancel() {
+      reader.cancel(REASON).catch(noop);
+    },
+  };
+}
+
 /**
  * Read → write → wait for `drain` when the socket is full. If the response closes or errors
- * first, cancel (not release) the reader so the producer's `cancel()` runs and its timers stop.
- * A body stream that errors destroys the response and rejects.
+ * first, cancel (not release) the source so the producer's cancel runs and its timers stop.
+ * A body that errors destroys the response and rejects.
  */
-async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, first: Promise<Read>): Promise<void> {
+async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
   let gone = false;
   let wake = noop;
   const onGone = (): void => {
     gone = true;
-    reader.cancel(REASON).catch(noop);
+    chunks.cancel();
     wake();
   };
   const drained = (): Promise<void> =>
@@ -81,17 +104,18 @@ async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uin
   res.on('close', onGone).on('error', onGone);
   try {
     if (res.destroyed) return onGone();
-    for (let next = first; ; next = reader.read()) {
-      const { done, value } = await next;
+    for (;;) {
+      let chunk = chunks.next();
+      if (chunk instanceof Promise) chunk = await chunk;
       if (gone) return;
-      if (done) return void res.end();
+      if (chunk === null) return void res.end();
       corkBurst(res);
-      if (!res.write(value)) await drained();
+      if (!res.write(chunk)) await drained();
       if (gone) return;
     }
   } catch (error) {
     if (gone) return;
-    reader.cancel(REASON).catch(noop);
+    chunks.cancel();
     res.destroy();
     throw error;
   } finally {
@@ -112,12 +136,34 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
   const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
   // A lazy core response (the handler was told `lazyResponse`): status, fields and string, no native object.
   if (fields !== undefined && !res.destroyed) {
-    const text = lazy[BODY_TEXT] as string | undefined;
     const list: string[] = [];
     for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
     const status = response.status;
     const method = request?.method ?? res.req?.method;
     const bodyless = method === 'HEAD' || status === 204 || status === 304;
+    // A streamed body (the core's SSE streams): chunks pulled straight from the source, no web stream.
+    const source = lazy[BODY_SOURCE] as { pull(): Uint8Array | null | Promise<Uint8Array | null>; cancel(): void } | undefined;
+    if (source !== undefined) {
+      const chunks: Chunks = { next: () => source.pull(), cancel: () => source.cancel() };
+      try {
+        res.writeHead(status, list);
+      } catch (error) {
+        chunks.cancel();
+        throw error;
+      }
+      if (bodyless) {
+        chunks.cancel();
+        return void res.end();
+      }
+      if (fields['content-type']?.toLowerCase().startsWith('text/event-stream')) {
+        res.socket?.setNoDelay(true);
+        res.socket?.setTimeout(0);
+      }
+      corkBurst(res);
+      res.flushHeaders();
+      return pump(res, chunks);
+    }
+    const text = lazy[BODY_TEXT] as string | undefined;
     if (!bodyless && fields['content-length'] === undefined) list.push('content-length', text === undefined ? '0' : String(Buffer.byteLength(text)));
     res.writeHead(status, list);
     return void (bodyless || text === undefined ? res.end() : res.end(text));
@@ -158,7 +204,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
     res.socket?.setTimeout(0);
     corkBurst(res);
     res.flushHeaders();
-    return pump(res, reader, reader.read());
+    return pump(res, readerChunks(reader, reader.read()));
   }
   const ready: Uint8Array[] = [];
   let pending = reader.read();
@@ -187,5 +233,5 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
   if (ready.length === 0) res.flushHeaders();
   else corkBurst(res);
   for (const chunk of ready) res.write(chunk);
-  await pump(res, reader, pending);
+  await pump(res, readerChunks(reader, pending));
 }

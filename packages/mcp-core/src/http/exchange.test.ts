@@ -24,7 +24,7 @@ function fakeHost(fallbackResult = true) {
     openStream() {
       const stream = new LogicalStream(`s${streams.length}`, 'post', streamHost);
       streams.push(stream);
-      return { stream, body: stream.attach(undefined) };
+      return { stream, sse: stream.attach(undefined) };
     },
     fallback(text) {
       fallback.push(text);

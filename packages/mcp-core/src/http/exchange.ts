@@ -4,7 +4,9 @@
  */
 import { SSE_HEADERS } from '../sse/index';
 import type { LogicalStream } from './logical-stream';
-import { jsonResponse } from './responses';
+import { acceptedResponse, jsonResponse } from './responses';
+import { streamResponse, textResponse } from './text-response';
+import type { SseStream } from '../sse/index';
 
 /**
  * Where the messages of one request go: its POST exchange (Streamable HTTP) or the session's one SSE connection
@@ -26,7 +28,7 @@ export interface Channel {
 /** How an exchange opens its stream when it has to. */
 export interface ExchangeHost {
   /** Creates and registers a POST-born logical stream; `prime` as in LogicalStream.attach. */
-  openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> };
+  openStream(): { stream: LogicalStream; sse: SseStream };
   /** Where related messages go when this exchange cannot carry them. */
   fallback(text: string): boolean;
 }
@@ -94,13 +96,13 @@ export class Exchange implements Channel {
   upgrade(): boolean {
     if (this.#state === 'sse') return true;
     if (this.#state !== 'pending' || !this.sseAllowed) return false;
-    const { stream, body } = this.host.openStream();
+    const { stream, sse } = this.host.openStream();
     this.#stream = stream;
     this.#state = 'sse';
     // Responses that were already complete (batch) go first.
     for (const r of this.#replies) stream.send(r);
     this.#replies = [];
-    this.#resolve(new Response(body, { status: 200, headers: SSE_HEADERS }));
+    this.#resolve(streamResponse(sse, SSE_HEADERS));
     return true;
   }
 
@@ -134,7 +136,7 @@ export class Exchange implements Channel {
     this.#replies = [];
     if (replies.length === 0) {
       // Every request was cancelled: nothing is owed. An SSE stream with no events says so without a body to parse.
-      this.#resolve(this.sseAllowed ? new Response('', { status: 200, headers: SSE_HEADERS }) : new Response(null, { status: 202 }));
+      this.#resolve(this.sseAllowed ? textResponse('', 200, SSE_HEADERS) : acceptedResponse());
     } else {
       this.#resolve(jsonResponse(this.batch ? `[${replies.join(',')}]` : replies[0]!));
     }

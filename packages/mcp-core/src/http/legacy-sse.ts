@@ -15,6 +15,7 @@ import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import { mediaType, parseAccept } from './media';
 import { errorResponse } from './responses';
+import { streamResponse } from './text-response';
 import type { StreamableHttp } from './streamable';
 
 /** Settings of the HTTP+SSE transport. */
@@ -107,7 +108,7 @@ export class LegacySse {
     this.transport.adopt(session);
     const uri = `${prefix.replace(UNSAFE_PATH, encodeURIComponent)}${this.settings.messagesPath}?sessionId=${encodeURIComponent(record.id)}`;
     conn.send(encodeSseEvent({ event: 'endpoint', data: uri }));
-    return new Response(conn.body, { status: 200, headers: SSE_HEADERS });
+    return streamResponse(conn, SSE_HEADERS);
   }
 
   /**

@@ -15,6 +15,7 @@ import { resultText } from '../jsonrpc/serialize';
 import { encodeSseEvent } from '../sse/encode';
 import { createSseStream, SSE_HEADERS } from '../sse/stream';
 import type { SseStream } from '../sse/stream';
+import { streamResponse } from './text-response';
 
 /** The `_meta` key that ties every message on a listen stream to its subscription (SUB-03, SUB-04). */
 export const SUBSCRIPTION_ID_META_KEY = 'io.modelcontextprotocol/subscriptionId';
@@ -273,7 +274,7 @@ export class ListenHub {
       }
       signal?.addEventListener('abort', onAbort, { once: true });
     }
-    return new Response(sse.body, { status: 200, headers: SSE_HEADERS });
+    return streamResponse(sse, SSE_HEADERS);
   }
 
   /**

@@ -2,6 +2,7 @@
  * A live legacy session in this process: its streams, its requests in flight and its own requests to the client.
  * The serialisable part lives in a {@link SessionRecord} in the session store.
  */
+import type { SseStream } from '../sse/index';
 import { McpError } from '../errors';
 import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
@@ -289,15 +290,15 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost, Sessio
   }
 
   /** ExchangeHost: opens a POST-born stream, primed for 2025-11-25 clients. */
-  openStream(): { stream: LogicalStream; body: ReadableStream<Uint8Array> } {
+  openStream(): { stream: LogicalStream; sse: SseStream } {
     const stream = new LogicalStream(newStreamId(), 'post', this);
     const busy = this.more();
     (busy.streams ??= new Map<string, LogicalStream>()).set(stream.id, stream);
-    return { stream, body: stream.attach(this.polling ? this.host.retryMs : undefined) };
+    return { stream, sse: stream.attach(this.polling ? this.host.retryMs : undefined) };
   }
 
   /** Opens (or re-opens) the standalone GET stream. */
-  openStandalone(): ReadableStream<Uint8Array> {
+  openStandalone(): SseStream {
     const busy = this.more();
     busy.standalone ??= new LogicalStream(newStreamId(), 'get', this);
     return busy.standalone.attach(this.polling ? this.host.retryMs : undefined);

@@ -45,11 +45,11 @@ export class LogicalStream {
   }
 
   /**
-   * Opens a new HTTP connection for this stream and returns its body.
+   * Opens a new HTTP connection for this stream and returns it (serve it with `streamResponse`).
    * @param prime Send a priming event (an id and empty data) first, with this retry hint (RSM-05); undefined: none.
-   * @returns The response body.
+   * @returns The connection's SSE stream.
    */
-  attach(prime: number | undefined): ReadableStream<Uint8Array> {
+  attach(prime: number | undefined): SseStream {
     this.#detach();
     const conn = createSseStream({
       keepAliveMs: this.host.keepAliveMs,
@@ -64,18 +64,17 @@ export class LogicalStream {
     this.#conn = conn;
     this.host.connectionOpened();
     if (prime !== undefined && this.host.events !== undefined) this.#enqueue('', prime);
-    return conn.body;
+    return conn;
   }
 
   /**
    * Re-attaches after a dropped connection: replays what followed `lastEventId` (never another stream's events,
    * RSM-03), then continues live.
    * @param lastEventId The client's Last-Event-ID.
-   * @returns The response body.
+   * @returns The connection's SSE stream.
    */
-  resume(lastEventId: string): ReadableStream<Uint8Array> {
-    const body = this.attach(undefined);
-    const conn = this.#conn!;
+  resume(lastEventId: string): SseStream {
+    const conn = this.attach(undefined);
     const replay = () => {
       const events = this.host.events!.eventsAfter(lastEventId);
       const send = (list: { id: string; message: string }[] | undefined) => {
@@ -85,7 +84,7 @@ export class LogicalStream {
       return isPromise(events) ? events.then(send) : send(events);
     };
     this.#chain(replay);
-    return body;
+    return conn;
   }
 
   /**

@@ -7,6 +7,7 @@ import { createSseStream, encodeSseEvent, SSE_HEADERS } from '../sse/index';
 import type { SseStream } from '../sse/index';
 import type { Channel } from './exchange';
 import { jsonResponse } from './responses';
+import { streamResponse } from './text-response';
 
 /** Stream settings. */
 export interface StatelessStreamSettings {
@@ -84,7 +85,7 @@ export class StatelessExchange implements Channel {
     this.settings.counters.streams++;
     this.#sse = sse;
     this.#state = 'sse';
-    this.#resolve(new Response(sse.body, { status: 200, headers: SSE_HEADERS }));
+    this.#resolve(streamResponse(sse, SSE_HEADERS));
     return true;
   }
 

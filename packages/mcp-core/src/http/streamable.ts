@@ -26,6 +26,7 @@ import type { SessionHost } from './live-session';
 import { parseAccept } from './media';
 import type { Accepts } from './media';
 import { acceptedResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
+import { streamResponse } from './text-response';
 import * as v from 'valibot';
 
 /** Resolved transport settings. */
@@ -186,13 +187,13 @@ export class StreamableHttp implements SessionHost {
       if (streamId !== undefined) {
         const stream = session.streams.get(streamId) ?? (session.standalone?.id === streamId ? session.standalone : undefined);
         // Only this session's streams; a foreign or finished id never replays anything (RSM-03).
-        if (stream !== undefined) return new Response(stream.resume(last), { status: 200, headers: SSE_HEADERS });
+        if (stream !== undefined) return streamResponse(stream.resume(last), SSE_HEADERS);
       }
     }
     if (session.standalone?.connected) {
       return errorResponse(409, ErrorCode.InvalidRequest, 'A GET stream is already open for this session (SH-10)', { nullId: nullIdFor(request) });
     }
-    return new Response(session.openStandalone(), { status: 200, headers: SSE_HEADERS });
+    return streamResponse(session.openStandalone(), SSE_HEADERS);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMcp } from '../create-mcp';
-import { BODY_TEXT, HEAD_FIELDS, nativeResponse, textResponse } from './text-response';
+import { createSseStream } from '../sse/stream';
+import { BODY_SOURCE, BODY_TEXT, HEAD_FIELDS, nativeResponse, streamResponse, textResponse } from './text-response';
 
 const fieldsOf = (r: Response): Record<string, string> | undefined => (r as unknown as Record<symbol, Record<string, string> | undefined>)[HEAD_FIELDS];
 const textOf = (r: Response): string | undefined => (r as unknown as Record<symbol, string | undefined>)[BODY_TEXT];
@@ -46,6 +47,23 @@ describe('lazy text responses', () => {
     expect(await native.json()).toEqual([1]);
     const plain = new Response('x');
     expect(nativeResponse(plain)).toBe(plain);
+  });
+});
+
+describe('lazy streaming responses', () => {
+  it('offer their chunk source until the native Response is built, which then reads the same stream', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const r = streamResponse(sse, { 'content-type': 'text/event-stream' });
+    expect(r).toBeInstanceOf(Response);
+    expect(r.status).toBe(200);
+    expect((r as unknown as Record<symbol, unknown>)[BODY_SOURCE]).toBe(sse);
+    expect(textOf(r)).toBeUndefined();
+    sse.send('data: x\n\n');
+    sse.close();
+    const native = nativeResponse(r);
+    expect((r as unknown as Record<symbol, unknown>)[BODY_SOURCE]).toBeUndefined();
+    expect(native.headers.get('content-type')).toBe('text/event-stream');
+    expect(await native.text()).toBe('data: x\n\n');
   });
 });
 

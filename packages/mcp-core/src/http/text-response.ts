@@ -1,14 +1,17 @@
 /**
- * A `Response` for a body that is one string (or none), whose native object is built only when someone needs it.
+ * A `Response` for a body that is one string (or none) or an SSE stream, whose native object is built only when
+ * someone needs it.
  *
  * Building a native Response costs more than answering the request on Node (undici makes a Headers object and a
  * web ReadableStream for every body). An adapter that writes to a socket itself only needs the status, the header
- * fields and the string, so it asks for lazy responses (`RequestContext.lazyResponse`) and reads them from the two
- * global symbols below. Anything else that touches the response (`headers`, `body`, `text()`, `clone()`, ...)
+ * fields and the string or the stream's chunks, so it asks for lazy responses (`RequestContext.lazyResponse`) and
+ * reads them from the global symbols below. Anything else that touches the response (`headers`, `body`, `text()`, `clone()`, ...)
  * builds the native Response once and is served by it, so the object behaves as a Response everywhere; its
  * prototype chain includes `Response.prototype`, so `instanceof Response` holds. Handlers without the flag get
  * the native Response itself (see {@link nativeResponse}): runtimes such as Bun and Deno only accept those.
  */
+
+import type { ChunkSource } from '../sse/stream';
 
 /**
  * Where a response made from a string keeps that string: an adapter that writes to a socket may send it as is
@@ -24,17 +27,33 @@ export const BODY_TEXT: unique symbol = Symbol.for('x-mcp.bodyText') as never;
  */
 export const HEAD_FIELDS: unique symbol = Symbol.for('x-mcp.headFields') as never;
 
-/** The lazy Response class. Construct it through {@link textResponse}. */
+/**
+ * The body of a lazy streaming response, for an adapter that writes to a socket itself: pull chunks from it until
+ * null, and cancel it when the client leaves (see `ChunkSource` in sse/stream.ts). Undefined once the native
+ * Response exists (its body is then the only reader).
+ */
+export const BODY_SOURCE: unique symbol = Symbol.for('x-mcp.bodySource') as never;
+
+/** A streaming body: the chunk source, and the web stream view built on demand. */
+type StreamBody = ChunkSource & { readonly body: ReadableStream<Uint8Array> };
+
+/** The lazy Response class. Construct it through {@link textResponse} or {@link streamResponse}. */
 class TextResponse {
   readonly #text: string | null;
+  readonly #stream: StreamBody | undefined;
   readonly #status: number;
   readonly #fields: Record<string, string>;
   #native: Response | undefined;
 
-  constructor(text: string | null, status: number, fields: Record<string, string>) {
+  constructor(text: string | null, stream: StreamBody | undefined, status: number, fields: Record<string, string>) {
     this.#text = text;
+    this.#stream = stream;
     this.#status = status;
     this.#fields = fields;
+  }
+
+  get [BODY_SOURCE](): ChunkSource | undefined {
+    return this.#native === undefined ? this.#stream : undefined;
   }
 
   get status(): number {
@@ -61,7 +80,7 @@ class TextResponse {
   /** The native Response, built once; it carries the string under {@link BODY_TEXT} too. */
   materialise(): Response {
     if (this.#native !== undefined) return this.#native;
-    const native = new Response(this.#text, { status: this.#status, headers: this.#fields });
+    const native = new Response(this.#stream !== undefined ? this.#stream.body : this.#text, { status: this.#status, headers: this.#fields });
     if (this.#text !== null) (native as unknown as Record<symbol, unknown>)[BODY_TEXT] = this.#text;
     return (this.#native = native);
   }
@@ -108,7 +127,18 @@ class TextResponse {
  * @returns A Response (lazy: see the module comment).
  */
 export function textResponse(text: string | null, status: number, fields: Record<string, string>): Response {
-  return new TextResponse(text, status, fields) as unknown as Response;
+  return new TextResponse(text, undefined, status, fields) as unknown as Response;
+}
+
+/**
+ * A lazy Response whose body is an SSE stream: an adapter that asked for lazy responses pulls its chunks (see
+ * {@link BODY_SOURCE}); anyone else gets a native Response over `stream.body`.
+ * @param stream The stream.
+ * @param fields Header fields, lower-case names (SSE_HEADERS).
+ * @returns A Response (lazy).
+ */
+export function streamResponse(stream: StreamBody, fields: Record<string, string>): Response {
+  return new TextResponse(null, stream, 200, fields) as unknown as Response;
 }
 
 /**

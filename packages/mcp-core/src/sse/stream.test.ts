@@ -61,7 +61,10 @@ describe('createSseStream', () => {
     sse.send(frame);
     expect(sse.bufferedBytes).toBe(20);
     const reader = sse.body.getReader();
-    expect(await readText(reader)).toBe(frame);
+    // A read takes the whole burst, as one chunk (one socket write downstream).
+    expect(await readText(reader)).toBe(frame + frame);
+    expect(sse.bufferedBytes).toBe(0);
+    sse.send(frame);
     expect(sse.bufferedBytes).toBe(10);
     expect(await readText(reader)).toBe(frame);
     expect(sse.bufferedBytes).toBe(0);
@@ -152,7 +155,8 @@ describe('createSseStream', () => {
     sse.send('data: 2\n\n');
     sse.close();
     const reader = sse.body.getReader();
-    expect(await readText(reader)).toBe('data: 1\n\n');
+    // The queued frames still flush after close(), in one read, and the stream then ends.
+    expect(await readText(reader)).toBe('data: 1\n\ndata: 2\n\n');
     await reader.cancel();
     expect(onClose.mock.calls).toEqual([['close']]);
     expect(sse.bufferedBytes).toBe(0);
@@ -267,5 +271,61 @@ describe('createSseStream', () => {
     { maxBufferedBytes: Number.NaN },
   ])('rejects invalid options %j', (options) => {
     expect(() => createSseStream(options)).toThrow(RangeError);
+  });
+});
+
+describe('createSseStream: pull() for adapters that write to a socket (no web stream)', () => {
+  const text = (chunk: Uint8Array | null): string | null => (chunk === null ? null : new TextDecoder().decode(chunk));
+
+  it('gives everything queued as one chunk, waits when nothing is queued, and null after close', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    sse.send('data: 1\n\n');
+    sse.send('data: 2\n\n');
+    expect(text(sse.pull() as Uint8Array)).toBe('data: 1\n\ndata: 2\n\n');
+    expect(sse.bufferedBytes).toBe(0);
+    const waiting = sse.pull();
+    expect(waiting).toBeInstanceOf(Promise);
+    sse.send('data: 3\n\n');
+    expect(text(await waiting)).toBe('data: 3\n\n');
+    sse.send('data: 4\n\n');
+    sse.close();
+    // Closing flushes what is queued first.
+    expect(text(sse.pull() as Uint8Array)).toBe('data: 4\n\n');
+    expect(sse.pull()).toBeNull();
+  });
+
+  it('a pull waiting when the stream closes gets null', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    const waiting = sse.pull();
+    sse.close();
+    expect(await waiting).toBeNull();
+  });
+
+  it('cancel() ends the stream once, reports "cancel", and wakes a waiting pull with null', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, onClose });
+    const waiting = sse.pull();
+    sse.cancel();
+    sse.cancel();
+    expect(await waiting).toBeNull();
+    expect(onClose.mock.calls).toEqual([['cancel']]);
+    expect(sse.closed).toBe(true);
+    expect(sse.send('data: late\n\n')).toBe(false);
+  });
+
+  it('a reader that falls behind is cut off: the waiting pull rejects and later pulls throw', async () => {
+    const onClose = vi.fn<(reason: SseCloseReason) => void>();
+    const sse = createSseStream({ keepAliveMs: 0, maxBufferedBytes: 16, onClose });
+    expect(sse.send('data: 0123456789\n\n')).toBe(false);
+    expect(() => sse.pull()).toThrow(/overflow/);
+    expect(onClose.mock.calls).toEqual([['overflow']]);
+  });
+
+  it('the body view is built only when asked for, over the same queue', async () => {
+    const sse = createSseStream({ keepAliveMs: 0 });
+    sse.send('data: a\n\n');
+    sse.close();
+    expect(await new Response(sse.body).text()).toBe('data: a\n\n');
+    expect(sse.body).toBe(sse.body);
   });
 });

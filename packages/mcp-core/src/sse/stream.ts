@@ -18,9 +18,23 @@ export interface SseStreamOptions {
   onClose?: (reason: SseCloseReason) => void;
 }
 
+/**
+ * The reading side of an SSE stream for code that writes to a socket itself, without a web ReadableStream (see
+ * `Symbol.for('x-mcp.bodySource')` in http/text-response.ts). Use either this or `body`, never both.
+ */
+export interface ChunkSource {
+  /**
+   * The next chunk: everything queued, as one chunk; null once the stream has ended; a promise of either when
+   * nothing is queued yet. Throws (or the promise rejects) when the stream was cut off for falling behind.
+   */
+  pull(): Uint8Array | null | Promise<Uint8Array | null>;
+  /** The reader is gone: the stream ends (`onClose('cancel')` unless it was closed already). */
+  cancel(): void;
+}
+
 /** A writable handle on an SSE response body. */
-export interface SseStream {
-  /** The response body. */
+export interface SseStream extends ChunkSource {
+  /** The response body, built on first access over {@link ChunkSource.pull}. */
   readonly body: ReadableStream<Uint8Array>;
   /** Queue one already-encoded frame (from encodeSseEvent / encodeSseComment). Returns false if the stream is closed (the frame is dropped). */
   send(frame: string): boolean;
@@ -62,8 +76,8 @@ type State = 'open' | 'closing' | 'done';
 /**
  * Creates an SSE response body with backpressure and keep-alives.
  *
- * Frames are encoded on `send` and wait in the stream's own queue until the reader pulls them,
- * one frame per read. If the bytes waiting exceed `maxBufferedBytes`, the stream is errored
+ * Frames are encoded on `send` and wait in the stream's own queue until the reader pulls them;
+ * a read takes everything queued, as one chunk. If the bytes waiting exceed `maxBufferedBytes`, the stream is errored
  * (the reader's next read rejects, and HTTP servers abort the response), the queue is dropped
  * and `onClose('overflow')` runs. `onClose('close')` runs synchronously inside the first
  * `close()`, while the queued frames still flush; `onClose('cancel')` runs when the reader
@@ -93,11 +107,13 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
   let state: State = 'open';
   let queue: Uint8Array[] = [];
   let queuedBytes = 0;
-  /** A read is waiting and `pull` found nothing to give it. */
-  let demand = false;
+  /** Why the stream was cut off (overflow): every later pull throws it. */
+  let failure: Error | undefined;
+  /** A pull that found nothing queued, waiting for the next frame or the end. */
+  let waiter: { resolve(chunk: Uint8Array | null): void; reject(error: Error): void } | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
-  // Assigned synchronously by the ReadableStream constructor (start runs before it returns).
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let stream: ReadableStream<Uint8Array> | undefined;
 
   const stopTimer = (): void => {
     if (timer !== undefined) {
@@ -106,73 +122,81 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
     }
   };
 
-  const dropQueue = (): void => {
+  /**
+   * Everything queued, as one chunk (frames sent in one burst, say ten progress events and a result, become one
+   * read and one socket write); ends the stream after it when closing.
+   */
+  const takeQueued = (): Uint8Array => {
+    let chunk = queue[0]!;
+    if (queue.length > 1) {
+      chunk = new Uint8Array(queuedBytes);
+      let at = 0;
+      for (const frame of queue) {
+        chunk.set(frame, at);
+        at += frame.byteLength;
+      }
+    }
     queue = [];
     queuedBytes = 0;
-    demand = false;
+    if (state === 'closing') state = 'done';
+    return chunk;
   };
 
-  /** Hands the next queued chunk to the controller; closes it after the last one when closing. */
-  const deliver = (): boolean => {
-    const chunk = queue.shift();
-    if (chunk === undefined) return false;
-    queuedBytes -= chunk.byteLength;
-    controller.enqueue(chunk);
-    if (state === 'closing' && queue.length === 0) {
+  const pull = (): Uint8Array | null | Promise<Uint8Array | null> => {
+    if (failure !== undefined) throw failure;
+    if (queue.length > 0) return takeQueued();
+    if (state !== 'open') {
       state = 'done';
-      controller.close();
+      return null;
     }
+    return new Promise<Uint8Array | null>((resolve, reject) => {
+      waiter = { resolve, reject };
+    });
+  };
+
+  /** Hands `chunk` (null: the end) to a waiting pull, if there is one. */
+  const wake = (chunk: Uint8Array | null): boolean => {
+    const w = waiter;
+    if (w === undefined) return false;
+    waiter = undefined;
+    w.resolve(chunk);
     return true;
   };
 
   const overflow = (): void => {
     state = 'done';
     stopTimer();
-    dropQueue();
-    controller.error(new Error(`SSE stream overflow: the reader fell more than ${maxBufferedBytes} bytes behind`));
+    queue = [];
+    queuedBytes = 0;
+    failure = new Error(`SSE stream overflow: the reader fell more than ${maxBufferedBytes} bytes behind`);
+    const w = waiter;
+    waiter = undefined;
+    w?.reject(failure);
+    controller?.error(failure);
     onClose?.('overflow');
   };
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(c) {
-        controller = c;
-      },
-      pull() {
-        if (state === 'done') return;
-        if (!deliver()) demand = true;
-      },
-      cancel() {
-        const wasOpen = state === 'open';
-        state = 'done';
-        stopTimer();
-        dropQueue();
-        if (wasOpen) onClose?.('cancel');
-      },
-    },
-    // Nothing is buffered inside the stream itself: every byte waiting is in `queue`, counted.
-    { highWaterMark: 0 },
-  );
+  const cancel = (): void => {
+    const wasOpen = state === 'open';
+    state = 'done';
+    stopTimer();
+    queue = [];
+    queuedBytes = 0;
+    wake(null);
+    if (wasOpen) onClose?.('cancel');
+  };
 
   const send = (frame: string): boolean => {
     if (state !== 'open') return false;
     if (frame.length === 0) return true;
     const bytes = encoder.encode(frame);
-    if (demand && queuedBytes === 0) {
-      // A read is already waiting: hand the frame straight over.
-      demand = false;
-      controller.enqueue(bytes);
-      return true;
-    }
+    // A pull is already waiting: hand the frame straight over.
+    if (queuedBytes === 0 && wake(bytes)) return true;
     queue.push(bytes);
     queuedBytes += bytes.byteLength;
     if (queuedBytes > maxBufferedBytes) {
       overflow();
       return false;
-    }
-    if (demand) {
-      demand = false;
-      deliver();
     }
     return true;
   };
@@ -182,13 +206,40 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
     stopTimer();
     if (queuedBytes === 0) {
       state = 'done';
-      demand = false;
-      controller.close();
+      wake(null);
     } else {
       state = 'closing';
     }
     onClose?.('close');
   };
+
+  /** The web ReadableStream view, over pull(); built only when someone asks for `body`. */
+  const makeBody = (): ReadableStream<Uint8Array> =>
+    new ReadableStream<Uint8Array>(
+      {
+        start(c) {
+          controller = c;
+          if (failure !== undefined) c.error(failure);
+        },
+        pull(c) {
+          const deliver = (chunk: Uint8Array | null): void => {
+            try {
+              if (chunk === null) c.close();
+              else c.enqueue(chunk);
+            } catch {
+              // The reader cancelled while this pull waited: nothing is owed.
+            }
+          };
+          const next = pull();
+          if (next instanceof Promise) return next.then(deliver);
+          deliver(next);
+          return undefined;
+        },
+        cancel,
+      },
+      // Nothing is buffered inside the stream itself: every byte waiting is in `queue`, counted.
+      { highWaterMark: 0 },
+    );
 
   if (keepAliveMs > 0) {
     timer = setInterval(() => {
@@ -200,7 +251,11 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
   }
 
   return {
-    body,
+    get body() {
+      return (stream ??= makeBody());
+    },
+    pull,
+    cancel,
     send,
     close,
     get closed() {
