@@ -154,6 +154,8 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): M
   let totalBytes = 0;
   /** The highest sequence number of any dropped stream; new streams start above it (RSM-01). */
   let droppedSeqFloor = 0;
+  /** The stream the last append went to: it is already the most recent in `streams`. */
+  let lastAppended: string | undefined;
 
   const live = (s: Stream): number => s.entries.length - s.head;
 
@@ -192,19 +194,25 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): M
 
   return {
     append(streamId, message) {
-      if (!isValidStreamId(streamId)) throw new TypeError(`Invalid stream id: ${JSON.stringify(streamId)}`);
       let s = streams.get(streamId);
       if (s === undefined) {
+        // Checked once, when the stream is new: a stream that exists has a valid id.
+        if (!isValidStreamId(streamId)) throw new TypeError(`Invalid stream id: ${JSON.stringify(streamId)}`);
         while (streams.size >= maxStreams) {
           const oldest = streams.keys().next();
           if (oldest.done === true) break;
           drop(oldest.value);
         }
         s = { entries: [], head: 0, bytes: 0, lastSeq: droppedSeqFloor };
-      } else {
-        streams.delete(streamId); // re-inserted below: most recently appended goes last
+        streams.set(streamId, s);
+        lastAppended = streamId;
+      } else if (streamId !== lastAppended) {
+        // Re-inserted: the most recently appended stream goes last (eviction takes the first). A burst on one
+        // stream (ten progress events) moves it once.
+        streams.delete(streamId);
+        streams.set(streamId, s);
+        lastAppended = streamId;
       }
-      streams.set(streamId, s);
 
       const seq = ++s.lastSeq;
       const id = formatEventId(streamId, seq);

@@ -286,8 +286,10 @@ describe('ListenHub.open', () => {
     const reader = new FrameReader(hub.open('k', {}));
     await reader.message();
     expect(hub.timers).toBe(1);
-    vi.advanceTimersByTime(50);
-    expect(await reader.next()).toEqual({ kind: 'comment', raw: ':\n\n' });
+    // The keep-alive starts once the stream is idle (the reader waits with nothing queued).
+    const ping = reader.next();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await ping).toEqual({ kind: 'comment', raw: ':\n\n' });
     hub.close();
     expect(hub.timers).toBe(0);
     expect(vi.getTimerCount()).toBe(0);

@@ -32,8 +32,10 @@ export function createLogger(send: (level: LoggingLevel, text: () => string) => 
  */
 export function progressText(token: unknown, last: number, progress: number, total?: number, message?: string): string | undefined {
   if ((typeof token !== 'string' && typeof token !== 'number') || !(progress > last)) return undefined;
-  const params: Record<string, unknown> = { progressToken: token, progress };
-  if (total !== undefined) params.total = total;
-  if (message !== undefined) params.message = message;
-  return messageText('notifications/progress', params);
+  // Written out rather than stringified: the same text JSON.stringify would give, for the one message a long tool
+  // sends most often.
+  let params = `{"progressToken":${JSON.stringify(token)},"progress":${JSON.stringify(progress)}`;
+  if (total !== undefined) params += `,"total":${JSON.stringify(total)}`;
+  if (message !== undefined) params += `,"message":${JSON.stringify(message)}`;
+  return `{"jsonrpc":"2.0","method":"notifications/progress","params":${params}}}`;
 }

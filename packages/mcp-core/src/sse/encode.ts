@@ -62,8 +62,10 @@ export function encodeSseEvent(e: SseEvent): string {
   const { id, event, data, retry } = e;
 
   // Fast path: the usual JSON-RPC message, one line of data and nothing else.
-  if (id === undefined && event === undefined && retry === undefined && typeof data === 'string' && !hasLineBreak(data)) {
-    return `data: ${data}\n\n`;
+  if (event === undefined && retry === undefined && typeof data === 'string' && !hasLineBreak(data)) {
+    if (id === undefined) return `data: ${data}\n\n`;
+    // And with an id (resumable streams): a message and its event id.
+    return `id: ${checkField('id', id)}\ndata: ${data}\n\n`;
   }
 
   const out: string[] = [];

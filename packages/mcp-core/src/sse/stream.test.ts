@@ -127,10 +127,16 @@ describe('createSseStream', () => {
     vi.useFakeTimers();
     const onClose = vi.fn<(reason: SseCloseReason) => void>();
     const sse = createSseStream({ keepAliveMs: 1000, onClose });
-    expect(vi.getTimerCount()).toBe(1);
+    // No keep-alive until the stream goes idle: a reader waits with nothing queued.
+    expect(vi.getTimerCount()).toBe(0);
     sse.send('data: 1\n\n');
     const reader = sse.body.getReader();
+    await reader.read();
+    const idle = reader.read();
+    await Promise.resolve();
+    expect(vi.getTimerCount()).toBe(1);
     await reader.cancel('client went away');
+    await idle;
     expect(sse.closed).toBe(true);
     expect(sse.bufferedBytes).toBe(0);
     expect(onClose).toHaveBeenCalledTimes(1);
@@ -182,21 +188,30 @@ describe('createSseStream', () => {
   it('does not pile keep-alives on a reader that is behind', async () => {
     vi.useFakeTimers();
     const sse = createSseStream({ keepAliveMs: 1000 });
+    const reader = sse.body.getReader();
+    // The reader waits once (the keep-alive starts), takes the first ping, then stops reading.
+    const first = readText(reader);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await first).toBe(':\n\n');
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(sse.bufferedBytes).toBe(3); // one ':\n\n', not ten
+    expect(sse.bufferedBytes).toBe(3); // one more ':\n\n', not ten
     sse.close();
-    expect(await readAll(sse.body)).toBe(':\n\n');
+    expect(await readText(reader)).toBe(':\n\n');
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
   });
 
-  it('uses a 15 s keep-alive by default and none with keepAliveMs: 0', () => {
+  it('uses a 15 s keep-alive by default and none with keepAliveMs: 0', async () => {
     vi.useFakeTimers();
     const a = createSseStream();
-    vi.advanceTimersByTime(14_999);
-    expect(a.bufferedBytes).toBe(0);
-    vi.advanceTimersByTime(1);
-    expect(a.bufferedBytes).toBe(3);
+    let ping: string | null = null;
+    void (a.pull() as Promise<Uint8Array | null>).then((c) => (ping = c === null ? null : new TextDecoder().decode(c)));
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(ping).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ping).toBe(':\n\n');
     a.close();
     const b = createSseStream({ keepAliveMs: 0 });
+    void b.pull();
     expect(vi.getTimerCount()).toBe(0);
     b.close();
   });
@@ -204,6 +219,7 @@ describe('createSseStream', () => {
   it('unrefs the keep-alive timer where the runtime supports it', () => {
     const spy = vi.spyOn(globalThis, 'setInterval');
     const sse = createSseStream({ keepAliveMs: 60_000 });
+    void sse.pull();
     const timer = spy.mock.results[0]?.value as { hasRef?: () => boolean };
     expect(timer.hasRef?.()).toBe(false);
     sse.close();

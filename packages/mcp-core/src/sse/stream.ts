@@ -149,6 +149,9 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
       state = 'done';
       return null;
     }
+    // The stream goes idle only now: the keep-alive starts with the first wait, so a stream that is written in one
+    // burst and closed never arms a timer.
+    if (timer === undefined && keepAliveMs > 0) startKeepAlive();
     return new Promise<Uint8Array | null>((resolve, reject) => {
       waiter = { resolve, reject };
     });
@@ -241,7 +244,8 @@ export function createSseStream(options: SseStreamOptions = {}): SseStream {
       { highWaterMark: 0 },
     );
 
-  if (keepAliveMs > 0) {
+  function startKeepAlive(): void {
+    if (state !== 'open') return;
     timer = setInterval(() => {
       // A reader that is behind gains nothing from a ping; only ping an idle connection.
       if (queuedBytes === 0) send(KEEP_ALIVE);
