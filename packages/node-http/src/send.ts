@@ -41,14 +41,25 @@ function writeHead(res: ServerResponse, response: Response, list: string[]): voi
   else res.writeHead(response.status, list);
 }
 
-const uncork = (res: ServerResponse): void => void res.uncork();
+/** Set on a response while a cork of ours is pending. */
+const CORKED = Symbol('corked by sendWebResponse');
+type Corkable = ServerResponse & { [CORKED]?: boolean };
+
+/** Lifts our cork, if it is still on (at the end of the burst, or before `end()`). */
+function uncork(res: Corkable): void {
+  if (res[CORKED] !== true) return;
+  res[CORKED] = false;
+  res.uncork();
+}
 
 /**
  * Corks the response until the current run of ticks and microtasks is over, so chunks a producer enqueued together
- * (an SSE burst: ten progress events and the result) leave in one write instead of one packet each.
+ * (an SSE burst: ten progress events and the result) leave in one write instead of one packet each. `end()` must
+ * come after {@link uncork}: Node 24 writes the final chunk ahead of corked data otherwise.
  */
-function corkBurst(res: ServerResponse): void {
-  if (res.writableCorked > 0) return;
+function corkBurst(res: Corkable): void {
+  if (res[CORKED] === true) return;
+  res[CORKED] = true;
   res.cork();
   process.nextTick(uncork, res);
 }
@@ -108,7 +119,10 @@ async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
       let chunk = chunks.next();
       if (chunk instanceof Promise) chunk = await chunk;
       if (gone) return;
-      if (chunk === null) return void res.end();
+      if (chunk === null) {
+        uncork(res);
+        return void res.end();
+      }
       corkBurst(res);
       if (!res.write(chunk)) await drained();
       if (gone) return;

@@ -82,6 +82,25 @@ describe('writing the response', () => {
     expect(res.headers['x-other']).toBe('yes');
   });
 
+  it('a stream that ends in the same burst as its last chunk loses nothing (regression: end() while corked, Node 24)', async () => {
+    const { url } = await start(async () =>
+      new Response(
+        new ReadableStream({
+          pull: async (c) => {
+            await sleep(5);
+            c.enqueue(encoder.encode('a'));
+            c.enqueue(encoder.encode('b'));
+            c.close();
+          },
+        }),
+      ),
+    );
+    for (let i = 0; i < 3; i++) {
+      const res = await request(url);
+      expect(await res.body.text()).toBe('ab');
+    }
+  });
+
   it('strips hop-by-hop headers from the Fetch response', async () => {
     const { url } = await start(async () =>
       new Response(new ReadableStream({ pull: async (c) => (await sleep(5), c.enqueue(encoder.encode('x')), c.close()) }), {
