@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { delegateRest } from './delegate';
 
 /**
  * The field values of `name` (lower case) in a raw header list, joined as `Headers.get` joins them; null if absent.
@@ -63,31 +64,7 @@ class NodeHeaders {
 
   static {
     // Every other Headers member is served by the native Headers, built on first use.
-    const proto = NodeHeaders.prototype as unknown as Record<PropertyKey, unknown>;
-    for (const key of Reflect.ownKeys(Headers.prototype)) {
-      if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
-      const native = Object.getOwnPropertyDescriptor(Headers.prototype, key)!;
-      const target = (self: NodeHeaders) => self.materialise() as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
-      Object.defineProperty(
-        proto,
-        key,
-        typeof native.value === 'function'
-          ? {
-              configurable: true,
-              writable: true,
-              value: function (this: NodeHeaders, ...args: unknown[]) {
-                return target(this)[key]!(...args);
-              },
-            }
-          : {
-              configurable: true,
-              get(this: NodeHeaders) {
-                return target(this)[key];
-              },
-            },
-      );
-    }
-    Object.setPrototypeOf(proto, Headers.prototype);
+    delegateRest(NodeHeaders.prototype, Headers.prototype, (self: NodeHeaders) => self.materialise());
   }
 }
 

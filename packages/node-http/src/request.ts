@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHeaders, rawGet } from './headers';
+import { delegateRest } from './delegate';
 import { disconnectSignal } from './signal';
 
 /** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */
@@ -290,21 +291,8 @@ class NodeRequest {
   }
 
   static {
-    // Delegate every other Request member to the materialised native Request.
-    const proto = NodeRequest.prototype as unknown as Record<PropertyKey, unknown>;
-    for (const key of Reflect.ownKeys(Request.prototype)) {
-      if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
-      const native = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-      const target = (self: NodeRequest) => self.#materialise() as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
-      Object.defineProperty(
-        proto,
-        key,
-        typeof native.value === 'function'
-          ? { configurable: true, writable: true, value: function (this: NodeRequest, ...args: unknown[]) { return target(this)[key]!(...args); } }
-          : { configurable: true, get(this: NodeRequest) { return target(this)[key]; } },
-      );
-    }
-    Object.setPrototypeOf(proto, Request.prototype);
+    // Every other Request member is served by the materialised native Request.
+    delegateRest(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.#materialise());
   }
 }
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import { describe, expect, it, vi } from 'vitest';
+import { testServers } from '../../test-support/servers';
+import type { Mcp } from '../create-mcp';
 import { createMemorySessionStore } from '../session/index';
 import type { SessionRecord, SessionStore } from '../session/index';
 import type { HandlerContext } from '../server/types';
@@ -10,17 +10,7 @@ import type { SessionHost } from './live-session';
 const URL_ = 'http://localhost/mcp';
 const ACCEPT_BOTH = 'application/json, text/event-stream';
 
-const servers: Mcp[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const m of servers.splice(0)) await m.close();
-});
-
-function server(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, ...options });
-  servers.push(mcp);
-  return mcp;
-}
+const server = testServers();
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   new Request(URL_, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify(body) });

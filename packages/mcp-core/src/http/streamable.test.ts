@@ -1,10 +1,11 @@
 /**
  * Legacy Streamable HTTP, driven in-process through createMcp + handle (no sockets).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { testServers } from '../../test-support/servers';
 import { sse } from '../../test-support/sse';
 import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import type { Mcp } from '../create-mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { createMemorySessionStore } from '../session/index';
@@ -21,17 +22,7 @@ interface Session {
   version: string;
 }
 
-const servers: Mcp[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const m of servers.splice(0)) await m.close();
-});
-
-function server(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, ...options });
-  servers.push(mcp);
-  return mcp;
-}
+const server = testServers();
 
 function post(body: unknown, headers: Record<string, string> = {}): Request {
   return new Request(URL_, {

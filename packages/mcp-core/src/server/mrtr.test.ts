@@ -2,9 +2,10 @@
  * Multi round-trip requests (MRTR, checklist §6.4) through createMcp + handle, on the stateless 2026-07-28 path and
  * emulated on 2025 sessions; plus the pure helpers (validAnswer, missingCapability, inputRequired).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { testServers } from '../../test-support/servers';
 import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import type { Mcp } from '../create-mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { InputPending, inputRequired, isInputPending, isInputRequired, missingCapability, missingCapabilityError, validAnswer } from './mrtr';
@@ -21,17 +22,7 @@ const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const servers: Mcp[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const m of servers.splice(0)) await m.close();
-});
-
-function server(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, ...options });
-  servers.push(mcp);
-  return mcp;
-}
+const server = testServers();
 
 function post(body: unknown, headers: Record<string, string> = {}): Request {
   return new Request(URL_, {
