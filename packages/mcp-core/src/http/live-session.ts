@@ -12,9 +12,9 @@ import { LEVELS } from '../protocol/params';
 import { nextSessionState, shareFrozen } from '../session/index';
 import type { LiveRecord, SessionEvent, SessionRecord, SessionState } from '../session/index';
 import type { SessionOps } from '../server/call';
-import { createLogger, progressText } from '../server/related';
-import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
-import type { AuthInfo, RequestContext } from '../types';
+import { createLogger } from '../server/related';
+import type { InputHost, InputRequest } from '../server/mrtr';
+import type { RequestContext } from '../types';
 import type {
   ClientRequestOptions,
   CreateMessageParams,
@@ -27,6 +27,7 @@ import type {
   Root,
 } from '../server/types';
 import type { Channel, ExchangeHost } from './exchange';
+import { ContextBase } from './context-base';
 import { LogicalStream } from './logical-stream';
 import type { StreamHost } from './logical-stream';
 
@@ -476,14 +477,10 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost, Sessio
 }
 
 /** The handler context of one request in a live session. */
-export class CallContext implements HandlerContext, InputHost {
+export class CallContext extends ContextBase<Channel> implements HandlerContext, InputHost {
   /** InputHost: a session asks through server-to-client requests. */
   readonly stateless = false;
-  #ac: AbortController | undefined;
-  #answers: InputResponses | undefined;
-  #state: unknown;
   #log: Logger | undefined;
-  #lastProgress = -Infinity;
 
   /**
    * @param session The session.
@@ -493,24 +490,19 @@ export class CallContext implements HandlerContext, InputHost {
    */
   constructor(
     readonly session: LiveSession,
-    private readonly request: JsonRpcRequest,
-    readonly exchange: Channel,
-    private readonly rctx: RequestContext | undefined,
-  ) {}
+    request: JsonRpcRequest,
+    exchange: Channel,
+    rctx: RequestContext | undefined,
+  ) {
+    super(request, exchange, rctx);
+  }
+
+  protected related(text: string): void {
+    this.exchange.related(text, false);
+  }
 
   get signal(): AbortSignal {
-    return (this.#ac ??= new AbortController()).signal;
-  }
-  /** Whether the request was cancelled. */
-  get cancelled(): boolean {
-    return this.#ac?.signal.aborted === true;
-  }
-  /** Aborts the handler's signal (string reason: object reasons are known to leak in Node). */
-  cancel(reason: string): void {
-    (this.#ac ??= new AbortController()).abort(reason);
-  }
-  get requestId(): JsonRpcId {
-    return this.request.id;
+    return (this.ac ??= new AbortController()).signal;
   }
   get sessionId(): string {
     return this.session.id;
@@ -524,29 +516,11 @@ export class CallContext implements HandlerContext, InputHost {
   get clientInfo(): Readonly<{ name: string; version: string }> | undefined {
     return this.session.clientInfo;
   }
-  get authInfo(): AuthInfo | undefined {
-    return this.rctx?.authInfo;
-  }
-  get remoteAddress(): string | undefined {
-    return this.rctx?.remoteAddress;
-  }
-  get meta(): Readonly<Record<string, unknown>> | undefined {
-    return this.request.params?._meta as Record<string, unknown> | undefined;
-  }
   get log(): Logger {
     return (this.#log ??= createLogger((level, text) => {
       if (this.cancelled || !this.exchange.open || !this.session.logs(level)) return;
-      this.exchange.related(text(), false);
+      this.related(text());
     }));
-  }
-
-  progress(progress: number, total?: number, message?: string): void {
-    // PROG-01: only while the request is active (after its response the token is dead), strictly increasing.
-    if (this.cancelled || !this.exchange.open) return;
-    const text = progressText(this.meta?.progressToken, this.#lastProgress, progress, total, message);
-    if (text === undefined) return;
-    this.#lastProgress = progress;
-    this.exchange.related(text, false);
   }
 
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
@@ -581,20 +555,9 @@ export class CallContext implements HandlerContext, InputHost {
     return this.session.request(this, 'roots/list', undefined, options) as Promise<{ roots: Root[] }>;
   }
 
-  get inputResponses(): InputResponses | undefined {
-    return this.#answers;
-  }
-  get requestState(): unknown {
-    return this.#state;
-  }
   /** InputHost: never collects questions (they are asked right away). */
   takeAsks(): undefined {
     return undefined;
-  }
-  /** InputHost: the answers of an emulated round. */
-  setInput(answers: InputResponses, state: unknown): void {
-    this.#answers = answers;
-    this.#state = state;
   }
   /** InputHost: one question of an input-required result, as a server-to-client request. */
   ask(request: InputRequest): Promise<unknown> {

@@ -5,10 +5,10 @@
  */
 import type { Envelope } from '../protocol/envelope';
 import { LEVELS } from '../protocol/params';
-import type { JsonRpcId, JsonRpcRequest } from '../jsonrpc/messages';
-import { createLogger, progressText } from '../server/related';
+import type { JsonRpcRequest } from '../jsonrpc/messages';
+import { createLogger } from '../server/related';
 import { InputPending, missingCapability, missingCapabilityError, validAnswer } from '../server/mrtr';
-import type { InputHost, InputRequest, InputResponses } from '../server/mrtr';
+import type { InputHost, InputRequest } from '../server/mrtr';
 import type {
   ClientRequestOptions,
   CreateMessageParams,
@@ -19,7 +19,8 @@ import type {
   Logger,
   Root,
 } from '../server/types';
-import type { AuthInfo, RequestContext } from '../types';
+import type { RequestContext } from '../types';
+import { ContextBase } from './context-base';
 import type { StatelessExchange } from './stateless-exchange';
 
 /** What a run that is (or may become) a task does for the task methods of its context. */
@@ -36,18 +37,14 @@ const SHORT: Readonly<Record<InputRequest['method'], string>> = {
 };
 
 /** One stateless request's context. */
-export class StatelessContext implements HandlerContext, InputHost {
+export class StatelessContext extends ContextBase<StatelessExchange> implements HandlerContext, InputHost {
   /** InputHost: questions become an input-required result. */
   readonly stateless = true;
-  #ac: AbortController | undefined;
   #onDisconnect: (() => void) | undefined;
   #disconnectSignal: AbortSignal | undefined;
   #log: Logger | undefined;
-  #lastProgress = -Infinity;
   #asks: Record<string, InputRequest> | undefined;
   #counters: Record<string, number> = {};
-  #answers: InputResponses | undefined;
-  #state: unknown;
 
   /**
    * @param request The request.
@@ -57,12 +54,18 @@ export class StatelessContext implements HandlerContext, InputHost {
    * @param disconnect Fires when the client goes away (MH-05); watched only once the handler looks at its signal.
    */
   constructor(
-    private readonly request: JsonRpcRequest,
+    request: JsonRpcRequest,
     private readonly envelope: Envelope,
-    readonly exchange: StatelessExchange,
-    private readonly rctx: RequestContext | undefined,
+    exchange: StatelessExchange,
+    rctx: RequestContext | undefined,
     private disconnect: () => AbortSignal | undefined,
-  ) {}
+  ) {
+    super(request, exchange, rctx);
+  }
+
+  protected related(text: string): void {
+    this.exchange.related(text);
+  }
 
   /**
    * Switches what cancels this run (a run that became a task follows the task from then on).
@@ -71,7 +74,7 @@ export class StatelessContext implements HandlerContext, InputHost {
   follow(source: () => AbortSignal | undefined): void {
     this.dispose();
     this.disconnect = source;
-    if (this.#ac === undefined) return;
+    if (this.ac === undefined) return;
     const d = (this.#disconnectSignal = source());
     if (d === undefined) return;
     if (d.aborted) this.cancel(String(d.reason ?? 'Cancelled'));
@@ -86,8 +89,8 @@ export class StatelessContext implements HandlerContext, InputHost {
    * listener (there is nothing to stop in it; what it sends after a disconnect goes nowhere).
    */
   get signal(): AbortSignal {
-    if (this.#ac !== undefined) return this.#ac.signal;
-    const ac = (this.#ac = new AbortController());
+    if (this.ac !== undefined) return this.ac.signal;
+    const ac = (this.ac = new AbortController());
     const d = (this.#disconnectSignal = this.disconnect());
     if (d !== undefined) {
       if (d.aborted) ac.abort('The client disconnected');
@@ -98,21 +101,10 @@ export class StatelessContext implements HandlerContext, InputHost {
     }
     return ac.signal;
   }
-  /** Whether the request was cancelled (the client went away). */
-  get cancelled(): boolean {
-    return this.#ac?.signal.aborted === true;
-  }
-  /** Aborts the handler's signal. */
-  cancel(reason: string): void {
-    (this.#ac ??= new AbortController()).abort(reason);
-  }
   /** The request is answered: stop watching the connection. */
   dispose(): void {
     if (this.#onDisconnect !== undefined) this.#disconnectSignal?.removeEventListener('abort', this.#onDisconnect);
     this.#onDisconnect = undefined;
-  }
-  get requestId(): JsonRpcId {
-    return this.request.id;
   }
   get sessionId(): undefined {
     return undefined;
@@ -126,21 +118,6 @@ export class StatelessContext implements HandlerContext, InputHost {
   get clientInfo(): Readonly<{ name: string; version: string }> | undefined {
     return this.envelope.clientInfo;
   }
-  get authInfo(): AuthInfo | undefined {
-    return this.rctx?.authInfo;
-  }
-  get remoteAddress(): string | undefined {
-    return this.rctx?.remoteAddress;
-  }
-  get meta(): Readonly<Record<string, unknown>> | undefined {
-    return this.request.params?._meta as Record<string, unknown> | undefined;
-  }
-  get inputResponses(): InputResponses | undefined {
-    return this.#answers;
-  }
-  get requestState(): unknown {
-    return this.#state;
-  }
 
   get log(): Logger {
     if (this.#log !== undefined) return this.#log;
@@ -148,16 +125,8 @@ export class StatelessContext implements HandlerContext, InputHost {
     return (this.#log = createLogger((level, text) => {
       // LOG-02: nothing unless the request asked for a level, and only at or above it.
       if (threshold < 0 || LEVELS.indexOf(level) < threshold || this.cancelled || !this.exchange.open) return;
-      this.exchange.related(text());
+      this.related(text());
     }));
-  }
-
-  progress(progress: number, total?: number, message?: string): void {
-    if (this.cancelled || !this.exchange.open) return;
-    const text = progressText(this.meta?.progressToken, this.#lastProgress, progress, total, message); // PROG-01
-    if (text === undefined) return;
-    this.#lastProgress = progress;
-    this.exchange.related(text);
   }
 
   elicit(params: ElicitParams, options?: ClientRequestOptions): Promise<ElicitResult> {
@@ -195,12 +164,6 @@ export class StatelessContext implements HandlerContext, InputHost {
     return asks;
   }
 
-  /** InputHost: the answers and state the retry brought (verified by the transport). */
-  setInput(answers: InputResponses, state: unknown): void {
-    this.#answers = answers;
-    this.#state = state;
-  }
-
   /** InputHost: a stateless request never asks directly. */
   ask(): Promise<unknown> {
     return Promise.reject(new InputPending());
@@ -210,7 +173,7 @@ export class StatelessContext implements HandlerContext, InputHost {
   #input(request: InputRequest, options: ClientRequestOptions | undefined): Promise<unknown> {
     const short = SHORT[request.method];
     const key = options?.key ?? `${short}-${(this.#counters[short] = (this.#counters[short] ?? 0) + 1)}`;
-    const answer = this.#answers?.[key];
+    const answer = this.inputResponses?.[key];
     if (answer !== undefined && validAnswer(request.method, answer)) return Promise.resolve(answer);
     // MRTR-03, M-04: never ask what the client did not declare.
     const missing = missingCapability(request, this.envelope.clientCapabilities);
