@@ -4,8 +4,6 @@ import type { ExchangeHost } from './exchange';
 import { LogicalStream } from './logical-stream';
 import type { StreamHost } from './logical-stream';
 
-const decoder = new TextDecoder();
-
 /** A fake session side: records opened streams and fallback messages; no event store, no keep-alives. */
 function fakeHost(fallbackResult = true) {
   const fallback: string[] = [];

@@ -1,7 +1,10 @@
 /**
  * The stateless 2026-07-28 path (checklist §6–7), driven in-process through createMcp + handle (no sockets).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { testServers } from '../../test-support/servers';
+import { URL_, openSession, post, sessionHeaders } from '../../test-support/http';
+import { deferred, within } from '../../test-support/timing';
 import { sse } from '../../test-support/sse';
 import { createMcp } from '../create-mcp';
 import type { Mcp, McpOptions } from '../create-mcp';
@@ -10,8 +13,6 @@ import { ErrorCode } from '../jsonrpc/codes';
 import { LEGACY_VERSIONS, SUPPORTED_VERSIONS } from '../protocol/versions';
 import type { HandlerContext } from '../server/types';
 
-const URL_ = 'http://localhost/mcp';
-const ACCEPT_BOTH = 'application/json, text/event-stream';
 const V = '2026-07-28';
 const PV = 'io.modelcontextprotocol/protocolVersion';
 const CAPS = 'io.modelcontextprotocol/clientCapabilities';
@@ -23,25 +24,7 @@ const SERVER = { name: 'test', version: '1.0.0' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const servers: Mcp[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const m of servers.splice(0)) await m.close();
-});
-
-function server(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({ ...SERVER, keepAliveMs: 0, onError: () => {}, ...options });
-  servers.push(mcp);
-  return mcp;
-}
-
-function post(body: unknown, headers: Record<string, string> = {}): Request {
-  return new Request(URL_, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
-    body: JSON.stringify(body),
-  });
-}
+const server = testServers();
 
 /** A full 2026-07-28 `_meta` envelope (M-01, M-02). */
 const envelope = (caps: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
@@ -80,41 +63,6 @@ const rpc = (mcp: Mcp, method: string, params: Record<string, unknown> = {}, o: 
 const callTool = (mcp: Mcp, name: string, o: ModernOptions = {}, args?: Record<string, unknown>, rctx?: { signal?: AbortSignal }) =>
   rpc(mcp, 'tools/call', args === undefined ? { name } : { name, arguments: args }, o, rctx);
 
-interface Session {
-  sid: string;
-  version: string;
-}
-
-async function openSession(mcp: Mcp, version = '2025-11-25', capabilities: Record<string, unknown> = {}): Promise<Session> {
-  const res = await mcp.handle(
-    post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: version, capabilities, clientInfo: { name: 'c', version: '1' } } }),
-  );
-  expect(res.status).toBe(200);
-  const sid = res.headers.get('mcp-session-id')!;
-  expect(sid).toBeTruthy();
-  const ack = await mcp.handle(post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-session-id': sid, 'mcp-protocol-version': version }));
-  expect(ack.status).toBe(202);
-  return { sid, version };
-}
-
-const sessionHeaders = (s: Session) => ({ 'mcp-session-id': s.sid, 'mcp-protocol-version': s.version });
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Rejects when `p` takes longer than `ms`: every wait in this file is bounded. */
-function within<T>(p: Promise<T>, ms = 2000, what = 'operation'): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 

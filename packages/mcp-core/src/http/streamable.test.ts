@@ -2,50 +2,25 @@
  * Legacy Streamable HTTP, driven in-process through createMcp + handle (no sockets).
  */
 import { describe, expect, it, vi } from 'vitest';
+import { ACCEPT_BOTH, URL_, openSession, post, sessionHeaders } from '../../test-support/http';
+import type { Session } from '../../test-support/http';
+import { deferred } from '../../test-support/timing';
 import { testServers } from '../../test-support/servers';
 import { sse } from '../../test-support/sse';
-import { createMcp } from '../create-mcp';
 import type { Mcp } from '../create-mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { createMemorySessionStore } from '../session/index';
 import type { HandlerContext } from '../server/types';
 
-const URL_ = 'http://localhost/mcp';
-const ACCEPT_BOTH = 'application/json, text/event-stream';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-interface Session {
-  sid: string;
-  version: string;
-}
-
 const server = testServers();
 
-function post(body: unknown, headers: Record<string, string> = {}): Request {
-  return new Request(URL_, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
-    body: JSON.stringify(body),
-  });
-}
-
-const sessionHeaders = (s: Session, extra: Record<string, string> = {}) => ({ 'mcp-session-id': s.sid, 'mcp-protocol-version': s.version, ...extra });
 
 function initializeRequest(version: string, capabilities: Record<string, unknown> = {}): Request {
   return post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: version, capabilities, clientInfo: { name: 'c', version: '1' } } });
 }
 
-async function open(mcp: Mcp, version = '2025-11-25', capabilities: Record<string, unknown> = {}): Promise<Session> {
-  const res = await mcp.handle(initializeRequest(version, capabilities));
-  expect(res.status).toBe(200);
-  const sid = res.headers.get('mcp-session-id')!;
-  const ack = await mcp.handle(post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-session-id': sid, 'mcp-protocol-version': version }));
-  expect(ack.status).toBe(202);
-  return { sid, version };
-}
+const open = openSession;
 
 const call = (mcp: Mcp, s: Session, id: number | string, name: string, meta?: Record<string, unknown>, headers: Record<string, string> = {}) =>
   mcp.handle(
@@ -59,12 +34,6 @@ const getStream = (mcp: Mcp, s: Session, headers: Record<string, string> = {}) =
   mcp.handle(new Request(URL_, { method: 'GET', headers: { accept: 'text/event-stream', ...sessionHeaders(s), ...headers } }));
 
 const del = (mcp: Mcp, s: Session) => mcp.handle(new Request(URL_, { method: 'DELETE', headers: sessionHeaders(s) }));
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 

@@ -2,14 +2,12 @@
  * Method handlers, driven in-process through createMcp + handle (no sockets).
  */
 import * as v from 'valibot';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import { describe, expect, it } from 'vitest';
+import { testServers } from '../../test-support/servers';
+import { URL_, openSession, post } from '../../test-support/http';
+import type { Mcp } from '../create-mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
-
-const URL_ = 'http://localhost/mcp';
-const ACCEPT_BOTH = 'application/json, text/event-stream';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -20,36 +18,12 @@ interface Session {
   version: string;
 }
 
-const servers: Mcp[] = [];
-afterEach(async () => {
-  for (const m of servers.splice(0)) await m.close();
+const server = testServers();
+
+const open = async (mcp: Mcp, version?: string, capabilities?: Record<string, unknown>): Promise<Session> => ({
+  mcp,
+  ...(await openSession(mcp, version, capabilities)),
 });
-
-function server(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, ...options });
-  servers.push(mcp);
-  return mcp;
-}
-
-function post(body: unknown, headers: Record<string, string> = {}): Request {
-  return new Request(URL_, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
-    body: JSON.stringify(body),
-  });
-}
-
-async function open(mcp: Mcp, version = '2025-11-25', capabilities: Record<string, unknown> = {}): Promise<Session> {
-  const res = await mcp.handle(
-    post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: version, capabilities, clientInfo: { name: 'c', version: '1' } } }),
-  );
-  expect(res.status).toBe(200);
-  const sid = res.headers.get('mcp-session-id')!;
-  expect(sid).toBeTruthy();
-  const ack = await mcp.handle(post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-session-id': sid, 'mcp-protocol-version': version }));
-  expect(ack.status).toBe(202);
-  return { mcp, sid, version };
-}
 
 interface SseEvent {
   id?: string;

@@ -3,8 +3,9 @@
  * emulated on 2025 sessions; plus the pure helpers (validAnswer, missingCapability, inputRequired).
  */
 import { describe, expect, it, vi } from 'vitest';
+import { post } from '../../test-support/http';
+import { within } from '../../test-support/timing';
 import { testServers } from '../../test-support/servers';
-import { createMcp } from '../create-mcp';
 import type { Mcp } from '../create-mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
@@ -12,8 +13,6 @@ import { InputPending, inputRequired, isInputPending, isInputRequired, missingCa
 import type { InputRequest } from './mrtr';
 import type { ElicitParams, ElicitResult } from './types';
 
-const URL_ = 'http://localhost/mcp';
-const ACCEPT_BOTH = 'application/json, text/event-stream';
 const V = '2026-07-28';
 const PV = 'io.modelcontextprotocol/protocolVersion';
 const CAPS = 'io.modelcontextprotocol/clientCapabilities';
@@ -23,14 +22,6 @@ const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
 type Json = any;
 
 const server = testServers();
-
-function post(body: unknown, headers: Record<string, string> = {}): Request {
-  return new Request(URL_, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
-    body: JSON.stringify(body),
-  });
-}
 
 const ELICIT_CAPS = { elicitation: {} };
 
@@ -66,17 +57,6 @@ const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 const form = (message: string): ElicitParams => ({ message, requestedSchema: { type: 'object', properties: { v: { type: 'string' } } } });
 const elicitReq = (message: string): InputRequest => ({ method: 'elicitation/create', params: form(message) });
 const accept = (v: string): ElicitResult => ({ action: 'accept', content: { v } });
-
-/** Rejects when `p` takes longer than `ms`: every wait here is bounded. */
-function within<T>(p: Promise<T>, ms = 2000, what = 'operation'): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /** Expects an input_required result (MRTR-01, MRTR-02, MRTR-07) and returns it. */
 function expectInputRequired(r: { status: number; body: Json }): Json {

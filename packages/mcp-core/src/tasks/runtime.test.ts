@@ -7,6 +7,7 @@
  * Every wait is bounded (`within`, `until`): a broken runtime fails a test instead of hanging it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { deferred, sleep, within } from '../../test-support/timing';
 import { createMcp } from '../create-mcp';
 import type { Mcp, McpOptions } from '../create-mcp';
 import { McpError } from '../errors';
@@ -53,25 +54,6 @@ function server(options: Partial<McpOptions> = {}): Fixture {
   const mcp = createMcp({ ...SERVER, keepAliveMs: 0, onError: (e) => errors.push(e), ...options });
   servers.push(mcp);
   return { mcp, errors };
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Rejects when `p` takes longer than `ms`. */
-function within<T>(p: Promise<T>, ms = 2000, what = 'operation'): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 /** Polls until `cond` returns a truthy value, at most `ms`. */
@@ -1121,7 +1103,7 @@ describe('status, capabilities, shutdown and stats', () => {
   it('stats().tasks counts handlers running or parked, and is back to 0 once every task ended (completed, failed, cancelled)', async () => {
     const { mcp } = server();
     const a = heldTool(mcp, 'a');
-    const b = heldTool(mcp, 'b');
+    heldTool(mcp, 'b');
     mcp.tool('confirm', { task: { support: 'required' } }, async (_x, ctx) => text((await ctx.elicit(ask('Sure?'), { key: 'k' })).action));
     mcp.tool('boom', { task: { support: 'required' } }, async () => {
       await sleep(5);
