@@ -390,7 +390,7 @@ describe('subscriptions/listen (SUB-01, SUB-02, maxListenStreams)', () => {
         const o = await rc.open(listen(id));
         opened.push(o);
         expect(o.status).toBe(200);
-        const ack = await o.reader!.nextMessage();
+        const ack = (await o.reader!.nextMessage())?.message;
         expect(ack.method).toBe('notifications/subscriptions/acknowledged');
         expect(ack.params._meta[META_SUBSCRIPTION_ID]).toBe(id);
         expect(checkServerMessage(ack)).toEqual([]);
@@ -410,7 +410,7 @@ describe('subscriptions/listen (SUB-01, SUB-02, maxListenStreams)', () => {
       const again = await rc.open(listen('d'));
       opened.push(again);
       expect(again.status).toBe(200);
-      expect((await again.reader!.nextMessage()).params._meta[META_SUBSCRIPTION_ID]).toBe('d');
+      expect((await again.reader!.nextMessage())?.message.params._meta[META_SUBSCRIPTION_ID]).toBe('d');
       expect(capped.mcp.stats().listenStreams).toBe(2);
     } finally {
       for (const o of opened) {

@@ -16,6 +16,8 @@ import { Agent, request } from 'undici';
 import { expect } from 'vitest';
 import * as z from 'zod';
 import { assertSchema } from '../support/schema.ts';
+import { SseParser, SseReader } from '../support/sse-reader.ts';
+import type { SseEvent } from '../support/sse-reader.ts';
 
 /** The stateless revision under test. */
 export const V = '2026-07-28';
@@ -189,126 +191,8 @@ export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> 
 
 // ---- SSE ----------------------------------------------------------------------------------------
 
-/** One parsed SSE event. */
-export interface SseEvent {
-  id?: string;
-  event?: string;
-  data: string;
-}
-
-/** Incremental SSE parser (the fields the server uses). Comment lines (keep-alive) are skipped. */
-export class SseParser {
-  #buf = '';
-  #cur: { id?: string; event?: string; data: string[]; any: boolean } = { data: [], any: false };
-  constructor(private readonly onEvent: (e: SseEvent) => void) {}
-
-  push(text: string): void {
-    this.#buf += text;
-    for (;;) {
-      const m = /\r\n|\n|\r/.exec(this.#buf);
-      if (m === null) return;
-      if (m[0] === '\r' && m.index === this.#buf.length - 1) return;
-      const line = this.#buf.slice(0, m.index);
-      this.#buf = this.#buf.slice(m.index + m[0].length);
-      this.#line(line);
-    }
-  }
-
-  #line(line: string): void {
-    const c = this.#cur;
-    if (line === '') {
-      if (c.any) {
-        const e: SseEvent = { data: c.data.join('\n') };
-        if (c.id !== undefined) e.id = c.id;
-        if (c.event !== undefined) e.event = c.event;
-        this.onEvent(e);
-      }
-      this.#cur = { data: [], any: false };
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const i = line.indexOf(':');
-    const field = i === -1 ? line : line.slice(0, i);
-    let value = i === -1 ? '' : line.slice(i + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    c.any = true;
-    if (field === 'data') c.data.push(value);
-    else if (field === 'id') c.id = value;
-    else if (field === 'event') c.event = value;
-  }
-}
-
-/** Reads SSE events from a body one at a time, each read bounded by a timeout. */
-export class SseReader {
-  #queue: SseEvent[] = [];
-  #ended = false;
-  #wake: (() => void) | undefined;
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly done: Promise<void>;
-
-  constructor(body: ReadableStream<Uint8Array>) {
-    const parser = new SseParser((e) => {
-      this.#queue.push(e);
-      this.#wake?.();
-    });
-    const decoder = new TextDecoder();
-    const reader = body.getReader();
-    this.#reader = reader;
-    this.done = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          parser.push(decoder.decode(value, { stream: true }));
-        }
-      } catch {
-        // aborted: the stream just ends
-      } finally {
-        this.#ended = true;
-        this.#wake?.();
-      }
-    })();
-  }
-
-  get ended(): boolean {
-    return this.#ended;
-  }
-
-  /** The next event; undefined when the stream ended first; throws after `timeoutMs`. */
-  async next(timeoutMs = 3000): Promise<SseEvent | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const e = this.#queue.shift();
-      if (e !== undefined) return e;
-      if (this.#ended) return undefined;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`No SSE event within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
-    }
-  }
-
-  /** The next JSON-RPC message on the stream. */
-  async nextMessage(timeoutMs = 3000): Promise<any | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const e = await this.next(Math.max(1, deadline - Date.now()));
-      if (e === undefined) return undefined;
-      if (e.data !== '') return JSON.parse(e.data);
-    }
-  }
-
-  /** Cancels the body: the client closes the stream. */
-  cancel(): Promise<void> {
-    return this.#reader.cancel().catch(() => {});
-  }
-}
+export { SseReader } from '../support/sse-reader.ts';
+export type { SseEvent } from '../support/sse-reader.ts';
 
 // ---- schema checks ------------------------------------------------------------------------------
 
