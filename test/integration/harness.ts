@@ -10,10 +10,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { serve } from '@x/mcp-node-http';
 import type { NodeServer } from '@x/mcp-node-http';
-import type { Mcp, McpOptions, McpStats } from '@x/mcp-core';
+import type { Mcp, McpOptions } from '@x/mcp-core';
 import { fetch as undiciFetch } from 'undici';
 import { createEverything } from '../../examples/everything/everything.ts';
 import { assertSchema } from '../support/schema.ts';
+import { SseParser } from '../support/sse-reader.ts';
+import type { SseEvent } from '../support/sse-reader.ts';
+import { sleep, waitFor, within } from '../support/timing';
 
 export const LATEST = '2025-11-25';
 /** The handshake revisions the suite runs against with the SDK client. */
@@ -21,7 +24,6 @@ export const REVISIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const;
 
 // ---- timing -------------------------------------------------------------------------------------
 
-import { sleep, waitFor, within } from '../support/timing';
 export { sleep, waitFor, within };
 
 // ---- servers ------------------------------------------------------------------------------------
@@ -58,27 +60,9 @@ export async function startEverything(options: Partial<McpOptions> = {}, errors:
   return startServer(createEverything({ onError: (e) => errors.push(e), ...options }));
 }
 
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
-
-/**
- * Waits until the server holds nothing (sessions, connections, inflight, pending client requests, timers, buffered
- * events are all 0): the leak check after every client closed and every session was deleted.
- */
-export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> {
-  try {
-    return await waitFor(() => {
-      const s = mcp.stats();
-      return Object.entries(ZERO).every(([k, v]) => s[k as keyof McpStats] === v) ? s : undefined;
-    }, 'stats() to be all zeros', timeoutMs);
-  } catch {
-    throw new Error(`stats() did not return to zero: ${JSON.stringify(mcp.stats())}`);
-  }
-}
+export { expectIdle } from '../support/idle.ts';
 
 // ---- SSE ----------------------------------------------------------------------------------------
-
-import { SseParser } from '../support/sse-reader.ts';
-import type { SseEvent } from '../support/sse-reader.ts';
 
 export { SseParser, SseReader } from '../support/sse-reader.ts';
 export type { SseEvent } from '../support/sse-reader.ts';

@@ -9,7 +9,7 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ClientCapabilities } from '@modelcontextprotocol/client';
 import { createMcp, inputRequired } from '@x/mcp-core';
-import type { ElicitResult, Mcp, McpOptions, McpStats } from '@x/mcp-core';
+import type { ElicitResult, Mcp, McpOptions } from '@x/mcp-core';
 import { serve } from '@x/mcp-node-http';
 import type { NodeServer } from '@x/mcp-node-http';
 import { Agent, request } from 'undici';
@@ -18,6 +18,7 @@ import * as z from 'zod';
 import { assertSchema } from '../support/schema.ts';
 import { SseParser, SseReader } from '../support/sse-reader.ts';
 import type { SseEvent } from '../support/sse-reader.ts';
+import { sleep, waitFor, within } from '../support/timing';
 
 /** The stateless revision under test. */
 export const V = '2026-07-28';
@@ -32,7 +33,6 @@ export const FIXTURE_INFO = { name: 'stateless-fixture', version: '1.0.0' } as c
 
 // ---- timing -------------------------------------------------------------------------------------
 
-import { sleep, waitFor, within } from '../support/timing';
 export { sleep, waitFor, within };
 
 // ---- the fixture server -------------------------------------------------------------------------
@@ -175,19 +175,7 @@ export async function startFixture(options: Partial<McpOptions> = {}, setup?: (m
   };
 }
 
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
-
-/** Waits until stats() is all zeros: nothing running, nothing open, no session, no timer. */
-export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> {
-  try {
-    return await waitFor(() => {
-      const s = mcp.stats();
-      return Object.entries(ZERO).every(([k, v]) => s[k as keyof McpStats] === v) ? s : undefined;
-    }, 'stats() to be all zeros', timeoutMs);
-  } catch {
-    throw new Error(`stats() did not return to zero: ${JSON.stringify(mcp.stats())}`);
-  }
-}
+export { expectIdle } from '../support/idle.ts';
 
 // ---- SSE ----------------------------------------------------------------------------------------
 
