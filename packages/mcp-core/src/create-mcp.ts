@@ -350,30 +350,29 @@ export function createMcp(options: McpOptions): Mcp {
   let closed = false;
   const route = async (request: Request, rctx?: RequestContext): Promise<Response> => {
     try {
-      const nullId = nullIdFor(request);
-      if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId });
+      if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId: nullIdFor(request) });
       const path = pathnameOf(request.url);
       let route: 'mcp' | 'sse' | 'messages' = 'mcp';
       if (sse !== undefined && routeMatches(path, sse.ssePath)) route = 'sse';
       else if (sse !== undefined && routeMatches(path, sse.messagesPath)) route = 'messages';
       else if (endpoint !== null && !routeMatches(path, endpoint)) {
-        return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId });
+        return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId: nullIdFor(request) });
       }
       // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
       const host = request.headers.get('host') ?? hostOfUrl(request.url);
       if (!hostAllowed(host, allowedHosts)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId });
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId: nullIdFor(request) });
       }
       const origin = request.headers.get('origin');
       if (origin !== null && !originAllowed(origin, allowedOrigins)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId });
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId: nullIdFor(request) });
       }
       if (route === 'sse') {
-        if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullId);
+        if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullIdFor(request));
         return legacy!.get(request, rctx, rctx?.mountPath ?? path.slice(0, path.length - sse!.ssePath.length));
       }
       if (route === 'messages') {
-        if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullId);
+        if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullIdFor(request));
         return await legacy!.post(request, rctx);
       }
       switch (request.method) {
@@ -394,7 +393,7 @@ export function createMcp(options: McpOptions): Mcp {
           return request.method === 'GET' ? await transport.get(request, rctx) : await transport.delete(request, rctx);
         }
         default:
-          return methodNotAllowed(request.method, 'GET, POST, DELETE', nullId);
+          return methodNotAllowed(request.method, 'GET, POST, DELETE', nullIdFor(request));
       }
     } catch (error) {
       onError(error);

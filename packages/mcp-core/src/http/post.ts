@@ -26,21 +26,21 @@ export interface ReadPost {
  * @returns The body and accepts, or the error response (415, 406, 413, 400 with -32700).
  */
 export async function readPost(request: Request, rctx: RequestContext | undefined, maxBodyBytes: number): Promise<ReadPost | Response> {
-  const nullId = nullIdFor(request);
+  // nullIdFor (TRAP-02) is read only when an error is answered: the usual request never needs it.
   const type = mediaType(request.headers.get('content-type'));
   if (type !== 'application/json') {
-    return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`, { nullId });
+    return errorResponse(415, ErrorCode.InvalidRequest, `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`, { nullId: nullIdFor(request) });
   }
   const accepts = parseAccept(request.headers.get('accept'));
   // Lenient (TRAP-22): a JSON reply is fine when the client lists only application/json or a wildcard.
   if (!accepts.json && !accepts.sse) {
-    return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId });
+    return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId: nullIdFor(request) });
   }
   const read = await readJsonBody(request, rctx?.parsedBody, maxBodyBytes);
   if (!read.ok) {
     return read.status === 413
-      ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId })
-      : jsonResponse(errorText(undefined, { code: ErrorCode.ParseError, message: read.message }, nullId), 400);
+      ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId: nullIdFor(request) })
+      : jsonResponse(errorText(undefined, { code: ErrorCode.ParseError, message: read.message }, nullIdFor(request)), 400);
   }
   return { body: read.value, accepts };
 }

@@ -146,11 +146,10 @@ export class StreamableHttp implements SessionHost {
    * @returns The response.
    */
   async postParsed(body: unknown, request: Request, rctx: RequestContext | undefined, accepts: Accepts): Promise<Response> {
-    const nullId = nullIdFor(request);
     const sid = request.headers.get('mcp-session-id');
-    if (Array.isArray(body)) return this.#batch(body, sid, request, rctx, accepts, nullId);
+    if (Array.isArray(body)) return this.#batch(body, sid, request, rctx, accepts, nullIdFor(request));
     const c = classify(body);
-    if (c.kind === 'invalid') return this.#bare(400, c.code, c.reason, nullId, c.id);
+    if (c.kind === 'invalid') return this.#bare(400, c.code, c.reason, nullIdFor(request), c.id);
     if (c.kind === 'request' && c.message.method === 'initialize') return this.#initialize(c.message, rctx);
     const session = await this.#session(request, sid, rctx);
     if (session instanceof Response) return session;
