@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Connection-specific fields a Fetch Response must not carry onto this connection. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
@@ -41,27 +42,39 @@ function writeHead(res: ServerResponse, response: Response, list: string[]): voi
   else res.writeHead(response.status, list);
 }
 
-/** Set on a response while a cork of ours is pending. */
+/** The socket a cork of ours holds, while that cork is pending. */
 const CORKED = Symbol('corked by sendWebResponse');
-type Corkable = ServerResponse & { [CORKED]?: boolean };
+type Corkable = ServerResponse & { [CORKED]?: Socket };
 
-/** Lifts our cork, if it is still on (at the end of the burst, or before `end()`). */
+/** Lifts our cork at the end of the burst, if it is still on. */
 function uncork(res: Corkable): void {
-  if (res[CORKED] !== true) return;
-  res[CORKED] = false;
-  res.uncork();
+  const socket = res[CORKED];
+  if (socket === undefined) return;
+  res[CORKED] = undefined;
+  socket.uncork();
 }
 
 /**
- * Corks the response until the current run of ticks and microtasks is over, so chunks a producer enqueued together
- * (an SSE burst: ten progress events and the result) leave in one write instead of one packet each. `end()` must
- * come after {@link uncork}: Node 24 writes the final chunk ahead of corked data otherwise.
+ * Corks the response's socket until the current run of ticks and microtasks is over, so chunks a producer enqueued
+ * together (an SSE burst: ten progress events and the result) leave in one write instead of one packet each.
+ *
+ * The socket is corked, not the response: `ServerResponse.cork()` on Node 24 holds chunked data in the response,
+ * and `end()` then writes the last chunk ahead of it. A corked socket keeps every write in order, and `end()`
+ * lifts its cork fully, so a stream that ends within its burst leaves in one write, terminator included.
  */
 function corkBurst(res: Corkable): void {
-  if (res[CORKED] === true) return;
-  res[CORKED] = true;
-  res.cork();
+  if (res[CORKED] !== undefined) return;
+  const socket = res.socket;
+  if (socket === null || socket.destroyed) return;
+  res[CORKED] = socket;
+  socket.cork();
   process.nextTick(uncork, res);
+}
+
+/** Ends the response; `end()` uncorks the socket fully, so our pending cork is released with it. */
+function finish(res: Corkable): void {
+  res[CORKED] = undefined;
+  res.end();
 }
 
 /** The read's result if it settles before the next macrotask (a body already in memory), else NOT_READY. */
@@ -119,10 +132,7 @@ async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
       let chunk = chunks.next();
       if (chunk instanceof Promise) chunk = await chunk;
       if (gone) return;
-      if (chunk === null) {
-        uncork(res);
-        return void res.end();
-      }
+      if (chunk === null) return finish(res);
       corkBurst(res);
       if (!res.write(chunk)) await drained();
       if (gone) return;

@@ -101,6 +101,37 @@ describe('writing the response', () => {
     }
   });
 
+  it('an SSE burst that ends at once leaves in one socket write, head and terminator included (regression: socket cork)', async () => {
+    const server = await start(async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(encoder.encode('data: 1\n\n'));
+            c.enqueue(encoder.encode('data: 2\n\n'));
+            c.close();
+          },
+        }),
+        { headers: SSE },
+      ),
+    );
+    let writes = 0;
+    server.server.on('connection', (socket: import('node:net').Socket & Record<string, unknown>) => {
+      for (const name of ['_write', '_writev'] as const) {
+        const original = socket[name] as (...args: unknown[]) => unknown;
+        socket[name] = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      }
+    });
+    for (let i = 0; i < 3; i++) {
+      writes = 0;
+      const res = await request(server.url);
+      expect(await res.body.text()).toBe('data: 1\n\ndata: 2\n\n');
+      expect(writes).toBe(1);
+    }
+  });
+
   it('strips hop-by-hop headers from the Fetch response', async () => {
     const { url } = await start(async () =>
       new Response(new ReadableStream({ pull: async (c) => (await sleep(5), c.enqueue(encoder.encode('x')), c.close()) }), {
