@@ -84,7 +84,7 @@ function readNow(read: Promise<Read>): Promise<Read | typeof NOT_READY> {
 
 /** Where a streamed body's chunks come from: the next one (null at the end, or a promise of either), and cancel. */
 interface Chunks {
-  next(): Uint8Array | null | Promise<Uint8Array | null>;
+  next(): string | Uint8Array | null | Promise<string | Uint8Array | null>;
   cancel(): void;
 }
 
@@ -165,8 +165,9 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
     const status = response.status;
     const method = request?.method ?? res.req?.method;
     const bodyless = method === 'HEAD' || status === 204 || status === 304;
-    // A streamed body (the core's SSE streams): chunks pulled straight from the source, no web stream.
-    const source = lazy[BODY_SOURCE] as { pull(): Uint8Array | null | Promise<Uint8Array | null>; cancel(): void } | undefined;
+    // A streamed body (the core's SSE streams): text chunks pulled straight from the source, no web stream; Node
+    // encodes them as UTF-8 while writing.
+    const source = lazy[BODY_SOURCE] as { pull(): string | null | Promise<string | null>; cancel(): void } | undefined;
     if (source !== undefined) {
       const chunks: Chunks = { next: () => source.pull(), cancel: () => source.cancel() };
       try {

@@ -19,6 +19,7 @@ export interface StreamHost {
   streamDone(stream: LogicalStream): void;
 }
 
+const noop = (): void => {};
 const isPromise = <T>(x: MaybePromise<T>): x is Promise<T> => typeof (x as Promise<T>)?.then === 'function';
 
 /** A logical stream and its current connection, if any. */
@@ -99,7 +100,7 @@ export class LogicalStream {
   /** The last response of a POST stream went out: close the connection and forget the stream (SH-05). */
   finish(): void {
     this.#done = true;
-    this.#chain(() => this.#finishConnection());
+    this.#chain(this.#finishConnection);
   }
 
   /**
@@ -133,32 +134,43 @@ export class LogicalStream {
   }
 
   #enqueue(text: string, retry: number | undefined): void {
-    this.#chain(() => {
-      const store = this.host.events;
-      if (store === undefined) {
-        this.#conn?.send(encodeSseEvent({ data: text }));
-        return;
-      }
-      const id = store.append(this.id, text);
-      const write = (eventId: string) => {
-        const conn = this.#conn;
-        if (conn !== undefined) conn.send(encodeSseEvent(retry === undefined ? { id: eventId, data: text } : { id: eventId, retry, data: text }));
-      };
-      return isPromise(id) ? id.then(write) : write(id);
-    });
+    this.#chain(this.#deliver, text, retry);
   }
 
-  /** Runs steps in order; synchronous while every step is (the in-memory store), chained once one is not. */
-  #chain(step: () => void | Promise<void>): void {
+  /** Stores the message (when resumability is on) and writes it to the connection, if any. */
+  #deliver(text: string, retry: number | undefined): void | Promise<void> {
+    const store = this.host.events;
+    if (store === undefined) {
+      this.#conn?.send(encodeSseEvent({ data: text }));
+      return;
+    }
+    const id = store.append(this.id, text);
+    if (isPromise(id)) return id.then((eventId) => this.#write(eventId, text, retry));
+    this.#write(id, text, retry);
+  }
+
+  #write(eventId: string, text: string, retry: number | undefined): void {
+    const conn = this.#conn;
+    if (conn !== undefined) conn.send(encodeSseEvent(retry === undefined ? { id: eventId, data: text } : { id: eventId, retry, data: text }));
+  }
+
+  /**
+   * Runs steps in order; synchronous while every step is (the in-memory store), chained once one is not. A step is
+   * a method and its arguments, so the usual synchronous step allocates no closure.
+   */
+  #chain<A, B>(step: (this: LogicalStream, a: A, b: B) => void | Promise<void>, a: A, b: B): void;
+  #chain(step: (this: LogicalStream) => void | Promise<void>): void;
+  #chain(step: (this: LogicalStream, a?: unknown, b?: unknown) => void | Promise<void>, a?: unknown, b?: unknown): void {
     if (this.#tail !== undefined) {
-      this.#tail = this.#tail.then(step).catch(() => {});
+      this.#tail = this.#tail.then(() => step.call(this, a, b)).catch(noop);
       return;
     }
     try {
-      const r = step();
-      if (r !== undefined) this.#tail = r.catch(() => {});
+      const r = step.call(this, a, b);
+      if (r !== undefined) this.#tail = r.catch(noop);
     } catch {
-      // a failing store must not break the request; the message is lost for replay only
+      // a failing store (or an event id it made that SSE cannot carry) must not break the request; the message is
+      // lost
     }
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, it, expect, vi } from 'vitest';
 import { encodeSseComment, encodeSseEvent } from './encode';
-import { createSseStream, SSE_HEADERS } from './stream';
+import { createSseStream, SSE_HEADERS, utf8Length } from './stream';
 import type { SseCloseReason } from './stream';
 
 const decoder = new TextDecoder();
@@ -204,7 +204,7 @@ describe('createSseStream', () => {
     vi.useFakeTimers();
     const a = createSseStream();
     let ping: string | null = null;
-    void (a.pull() as Promise<Uint8Array | null>).then((c) => (ping = c === null ? null : new TextDecoder().decode(c)));
+    void (a.pull() as Promise<string | null>).then((c) => (ping = c));
     await vi.advanceTimersByTimeAsync(14_999);
     expect(ping).toBeNull();
     await vi.advanceTimersByTimeAsync(1);
@@ -291,23 +291,34 @@ describe('createSseStream', () => {
 });
 
 describe('createSseStream: pull() for adapters that write to a socket (no web stream)', () => {
-  const text = (chunk: Uint8Array | null): string | null => (chunk === null ? null : new TextDecoder().decode(chunk));
-
   it('gives everything queued as one chunk, waits when nothing is queued, and null after close', async () => {
     const sse = createSseStream({ keepAliveMs: 0 });
     sse.send('data: 1\n\n');
     sse.send('data: 2\n\n');
-    expect(text(sse.pull() as Uint8Array)).toBe('data: 1\n\ndata: 2\n\n');
+    expect(sse.pull()).toBe('data: 1\n\ndata: 2\n\n');
     expect(sse.bufferedBytes).toBe(0);
     const waiting = sse.pull();
     expect(waiting).toBeInstanceOf(Promise);
     sse.send('data: 3\n\n');
-    expect(text(await waiting)).toBe('data: 3\n\n');
+    expect(await waiting).toBe('data: 3\n\n');
     sse.send('data: 4\n\n');
     sse.close();
     // Closing flushes what is queued first.
-    expect(text(sse.pull() as Uint8Array)).toBe('data: 4\n\n');
+    expect(sse.pull()).toBe('data: 4\n\n');
     expect(sse.pull()).toBeNull();
+  });
+
+  it('counts UTF-8 bytes, not UTF-16 code units, for bufferedBytes and the overflow bound', () => {
+    const frame = 'data: héllo 😀\n\n'; // é: 2 bytes, 😀: 4 bytes (a surrogate pair)
+    const bytes = new TextEncoder().encode(frame).byteLength;
+    const sse = createSseStream({ keepAliveMs: 0, maxBufferedBytes: bytes * 2 });
+    expect(sse.send(frame)).toBe(true);
+    expect(sse.send(frame)).toBe(true);
+    expect(sse.bufferedBytes).toBe(bytes * 2);
+    // One byte past the bound: cut off, although the code units alone would still fit.
+    expect(frame.length * 2 + 1).toBeLessThanOrEqual(bytes * 2);
+    expect(sse.send('x')).toBe(false);
+    expect(() => sse.pull()).toThrow(/overflow/);
   });
 
   it('a pull waiting when the stream closes gets null', async () => {
@@ -343,5 +354,11 @@ describe('createSseStream: pull() for adapters that write to a socket (no web st
     sse.close();
     expect(await new Response(sse.body).text()).toBe('data: a\n\n');
     expect(sse.body).toBe(sse.body);
+  });
+});
+
+describe('utf8Length', () => {
+  it.each(['', 'ascii', 'héllo', '€uro', '😀 pair', 'lone \ud800 high', 'lone \udc00 low', 'end \ud800', '\u07ff\u0800\uffff'])('equals the TextEncoder length of %j', (text) => {
+    expect(utf8Length(text)).toBe(new TextEncoder().encode(text).byteLength);
   });
 });
