@@ -8,7 +8,7 @@ import { errorText, messageText } from './jsonrpc/serialize';
 import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
 import type { Allowlist } from './http/guards';
 import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
-import { nativeResponse } from './http/text-response';
+import { isResponse, nativeResponse } from './http/text-response';
 import { createMemoryBus } from './bus/index';
 import type { McpEvent, NotificationBus } from './bus/index';
 import { LegacySse } from './http/legacy-sse';
@@ -378,7 +378,7 @@ export function createMcp(options: McpOptions): Mcp {
       switch (request.method) {
         case 'POST': {
           const read = await readPost(request, rctx, maxBodyBytes);
-          if (read instanceof Response) return read;
+          if (isResponse(read)) return read;
           // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06).
           if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
             return await stateless.post(read.body, request, rctx, read.accepts);

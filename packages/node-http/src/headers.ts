@@ -64,7 +64,7 @@ class NodeHeaders {
 
   static {
     // Every other Headers member is served by the native Headers, built on first use.
-    delegateRest(NodeHeaders.prototype, Headers.prototype, (self: NodeHeaders) => self.materialise());
+    delegateRest(NodeHeaders.prototype, 'Headers', (self: NodeHeaders) => self.materialise());
   }
 }
 

@@ -292,7 +292,7 @@ class NodeRequest {
 
   static {
     // Every other Request member is served by the materialised native Request.
-    delegateRest(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.#materialise());
+    delegateRest(NodeRequest.prototype, 'Request', (self: NodeRequest) => self.#materialise());
   }
 }
 

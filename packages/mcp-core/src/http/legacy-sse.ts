@@ -15,7 +15,7 @@ import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import { mediaType, parseAccept } from './media';
 import { errorResponse } from './responses';
-import { streamResponse } from './text-response';
+import { streamResponse, textResponse } from './text-response';
 import type { StreamableHttp } from './streamable';
 
 /** Settings of the HTTP+SSE transport. */
@@ -57,7 +57,8 @@ class StreamChannel implements Channel {
   }
 }
 
-const accepted = (): Response => new Response('Accepted', { status: 202, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const ACCEPTED_FIELDS: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+const accepted = (): Response => textResponse('Accepted', 202, ACCEPTED_FIELDS);
 
 /**
  * HTTP+SSE on top of the session machinery of the Streamable HTTP transport (same registry, limits and cap).

@@ -26,7 +26,7 @@ import type { SessionHost } from './live-session';
 import { parseAccept } from './media';
 import type { Accepts } from './media';
 import { acceptedResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
-import { streamResponse } from './text-response';
+import { isResponse, streamResponse, textResponse } from './text-response';
 import * as v from 'valibot';
 
 /** Resolved transport settings. */
@@ -133,7 +133,7 @@ export class StreamableHttp implements SessionHost {
    */
   async post(request: Request, rctx: RequestContext | undefined): Promise<Response> {
     const read = await readPost(request, rctx, this.settings.maxBodyBytes);
-    if (read instanceof Response) return read;
+    if (isResponse(read)) return read;
     return this.postParsed(read.body, request, rctx, read.accepts);
   }
 
@@ -152,7 +152,7 @@ export class StreamableHttp implements SessionHost {
     if (c.kind === 'invalid') return this.#bare(400, c.code, c.reason, nullIdFor(request), c.id);
     if (c.kind === 'request' && c.message.method === 'initialize') return this.#initialize(c.message, rctx);
     const session = await this.#session(request, sid, rctx);
-    if (session instanceof Response) return session;
+    if (isResponse(session)) return session;
     if (c.kind === 'notification') {
       this.notification(session, c.message);
       return acceptedResponse();
@@ -178,7 +178,7 @@ export class StreamableHttp implements SessionHost {
       return errorResponse(406, ErrorCode.InvalidRequest, 'GET needs Accept: text/event-stream (SH-02)', { nullId: nullIdFor(request) });
     }
     const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
-    if (session instanceof Response) return session;
+    if (isResponse(session)) return session;
     const last = request.headers.get('last-event-id');
     const events = this.settings.events;
     if (last !== null && events !== undefined) {
@@ -203,9 +203,9 @@ export class StreamableHttp implements SessionHost {
    */
   async delete(request: Request, rctx: RequestContext | undefined): Promise<Response> {
     const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
-    if (session instanceof Response) return session;
+    if (isResponse(session)) return session;
     session.close('close');
-    return new Response(null, { status: 200 });
+    return textResponse(null, 200, {});
   }
 
   /** Notifies every session that a list changed (on its GET stream, TOOL-06). */
@@ -376,7 +376,7 @@ export class StreamableHttp implements SessionHost {
     return (async () => {
       if (items.length === 0) return this.#bare(400, ErrorCode.InvalidRequest, 'Empty batch (JR-11)', nullId);
       const session = sid === null ? undefined : await this.#session(request, sid, rctx);
-      if (session instanceof Response) return session;
+      if (isResponse(session)) return session;
       // JR-10: batches exist only in 2025-03-26.
       if (session === undefined || session.record.protocolVersion !== '2025-03-26') {
         return this.#bare(400, ErrorCode.InvalidRequest, 'Batches are only accepted in a 2025-03-26 session (JR-10)', nullId);

@@ -12,6 +12,7 @@
  */
 
 import type { ChunkSource } from '../sse/stream';
+import { delegateRest } from './native-delegate';
 
 /**
  * Where a response made from a string keeps that string: an adapter that writes to a socket may send it as is
@@ -91,31 +92,7 @@ class TextResponse {
 
   static {
     // Every other Response member is served by the native Response, built on first use.
-    const proto = TextResponse.prototype as unknown as Record<PropertyKey, unknown>;
-    for (const key of Reflect.ownKeys(Response.prototype)) {
-      if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
-      const native = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
-      const target = (self: TextResponse) => self.materialise() as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
-      Object.defineProperty(
-        proto,
-        key,
-        typeof native.value === 'function'
-          ? {
-              configurable: true,
-              writable: true,
-              value: function (this: TextResponse, ...args: unknown[]) {
-                return target(this)[key]!(...args);
-              },
-            }
-          : {
-              configurable: true,
-              get(this: TextResponse) {
-                return target(this)[key];
-              },
-            },
-      );
-    }
-    Object.setPrototypeOf(proto, Response.prototype);
+    delegateRest(TextResponse.prototype, 'Response', (self: TextResponse) => self.materialise());
   }
 }
 
@@ -148,4 +125,14 @@ export function streamResponse(stream: StreamBody, fields: Record<string, string
  */
 export function nativeResponse(response: Response): Response {
   return response instanceof TextResponse ? response.materialise() : response;
+}
+
+/**
+ * Whether a value the core's own code returned is a response (lazy or native) rather than the value it stands in
+ * place of, without reading the global `Response` (on Node 20 that first read loads the whole fetch implementation).
+ * @param value A response, or a parsed request, a session, ...
+ * @returns True for a response.
+ */
+export function isResponse(value: unknown): value is Response {
+  return value instanceof TextResponse || Object.prototype.toString.call(value) === '[object Response]';
 }
