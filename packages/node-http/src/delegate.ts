@@ -38,8 +38,9 @@ export function whenGlobal(name: string, use: (value: unknown) => void): void {
  *
  * The native class is not read up front (see {@link whenGlobal}): until the global is first read, a placeholder
  * stands in the prototype chain, and the first lookup of a member the stand-in lacks links the native class then.
- * Reading the global (`instanceof` does) links it too. `then` is looked up on every object a promise resolves
- * with, and no Web class has it, so that lookup is answered without linking.
+ * Reading the global (`instanceof` does) links it too. Until then the stand-in also has an own `then` that is
+ * undefined: promises look `then` up on every object they resolve with (three times per request), no Web class has
+ * it, and that lookup must neither link nor go through the placeholder, which is slow. It is removed on linking.
  * @param proto The stand-in class's prototype.
  * @param name The native class's global name.
  * @param target The native object behind a stand-in.
@@ -47,9 +48,11 @@ export function whenGlobal(name: string, use: (value: unknown) => void): void {
 export function delegateRest<T extends object>(proto: T, name: string, target: (self: T) => object): void {
   const own = proto as unknown as Members;
   let linked = false;
+  const ownThen = Object.hasOwn(own, 'then');
   const link = (ctor: unknown): void => {
     if (linked) return;
     linked = true;
+    if (!ownThen) delete own.then;
     const native = (ctor as { prototype: object }).prototype;
     for (const key of Reflect.ownKeys(native)) {
       if (key === 'constructor' || Object.hasOwn(own, key)) continue;
@@ -76,11 +79,11 @@ export function delegateRest<T extends object>(proto: T, name: string, target: (
     Object.setPrototypeOf(own, native);
   };
   const linkNow = (): void => link((globalThis as unknown as Members)[name]);
+  if (!ownThen) Object.defineProperty(own, 'then', { configurable: true, writable: true, value: undefined });
   Object.setPrototypeOf(
     own,
     new Proxy(Object.create(null) as object, {
       get(_placeholder, key, receiver) {
-        if (key === 'then') return undefined;
         linkNow();
         return Reflect.get(own, key, receiver);
       },
