@@ -70,4 +70,6 @@ export { encodeSseComment, encodeSseEvent } from './sse/index';
 export type { SseEvent } from './sse/index';
 export { UriTemplate } from './uri-template/index';
 export { toJsonSchema, validateWithSchema } from './schema/index';
+// For adapters that stand in for Web classes lazily (@x/mcp-node-http's Request and Headers).
+export { delegateRest, whenGlobal } from './http/native-delegate';
 export type { SchemaIssue } from './schema/index';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { delegateRest } from './delegate';
+import { delegateRest } from '@x/mcp-core';
 
 /**
  * The field values of `name` (lower case) in a raw header list, joined as `Headers.get` joins them; null if absent.

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { delegateRest } from '@x/mcp-core';
 import { nodeHeaders, rawGet } from './headers';
-import { delegateRest } from './delegate';
 import { disconnectSignal } from './signal';
 
 /** Default for `maxBodyBytes`: MCP bodies are small JSON-RPC payloads. */

@@ -1,6 +1,7 @@
 /**
  * @module Lazy stand-ins for the Web classes Response, Request and Headers: members forwarded to the native object,
- * `instanceof` kept, and the native class not read before it is needed.
+ * `instanceof` kept, and the native class not read before it is needed. Used by the core's lazy Response and by
+ * @x/mcp-node-http's lazy Request and Headers (exported for adapters).
  */
 
 type Members = Record<PropertyKey, unknown>;
