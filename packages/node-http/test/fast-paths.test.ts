@@ -73,6 +73,10 @@ describe('lazy request headers', () => {
 describe('lazy core responses', () => {
   const mcp = createMcp({ name: 'fast', version: '1' });
   mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }, ({ text }) => ({ content: [{ type: 'text', text: String(text) }] }));
+  mcp.tool('progress', { inputSchema: { type: 'object' } }, async (_args, ctx) => {
+    for (let i = 1; i <= 3; i++) ctx.progress(i, 3, `étape ${i} ✓ 😀`);
+    return { content: [{ type: 'text', text: 'fini ✓' }] };
+  });
   const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
   it('JSON answers and 202s go out with the core fields and an exact Content-Length', async () => {
@@ -124,5 +128,43 @@ describe('lazy core responses', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers['x-wrapped']).toBe('1');
     expect(JSON.parse(await res.body.text()).error.code).toBe(-32600);
+  });
+
+  it('an SSE burst goes out as text chunks, encoded as UTF-8 by Node: multi-byte characters arrive whole', async () => {
+    const { url } = await start(mcp.handle);
+    const stateless = { ...H, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'progress' };
+    const res = await request(`${url}/mcp`, {
+      method: 'POST',
+      headers: stateless,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: {
+          name: 'progress',
+          arguments: {},
+          _meta: {
+            progressToken: 'p',
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const messages = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: ') && line.length > 6)
+      .map((line) => JSON.parse(line.slice(6)));
+    expect(messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params.message)).toEqual([
+      'étape 1 ✓ 😀',
+      'étape 2 ✓ 😀',
+      'étape 3 ✓ 😀',
+    ]);
+    expect(messages.at(-1)).toMatchObject({ jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'fini ✓' }] } });
   });
 });
