@@ -1,3 +1,4 @@
+import { throughBody } from '@x/mcp-core';
 import type { FetchHandler } from '@x/mcp-core';
 
 /** Options of the Bun {@link serve}. */
@@ -62,9 +63,7 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
       // Bun holds the end of the head back until the first body chunk (oven-sh/bun#33660), so a
       // stream that starts quiet would leave the client waiting: open with an SSE comment, which
       // every SSE parser ignores.
-      const body = response.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({ start: (controller) => controller.enqueue(OPENING_COMMENT.slice()), flush: restore }),
-      );
+      const body = throughBody(response.body, restore, OPENING_COMMENT.slice());
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     },
   });

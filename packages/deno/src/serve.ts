@@ -1,3 +1,4 @@
+import { throughBody } from '@x/mcp-core';
 import type { FetchHandler } from '@x/mcp-core';
 
 /** The slice of the Deno namespace this adapter uses; declared here so no Deno types leak into the build. */
@@ -66,8 +67,11 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
       settled = true; // a body already in memory: the handler is done (a streamed one still sees cancel())
       return response;
     }
-    const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => void (settled = true) }));
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(throughBody(response.body, () => (settled = true)), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   });
   const actual = await ready;
   const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;

@@ -70,6 +70,8 @@ export { encodeSseComment, encodeSseEvent } from './sse/index';
 export type { SseEvent } from './sse/index';
 export { UriTemplate } from './uri-template/index';
 export { toJsonSchema, validateWithSchema } from './schema/index';
-// For adapters that stand in for Web classes lazily (@x/mcp-node-http's Request and Headers).
+// For adapters: lazy stand-ins for Web classes (@x/mcp-node-http's Request and Headers), and a body view that says
+// when it was sent in full (@x/mcp-bun, @x/mcp-deno).
 export { delegateRest, whenGlobal } from './http/native-delegate';
+export { throughBody } from './http/body-end';
 export type { SchemaIssue } from './schema/index';
