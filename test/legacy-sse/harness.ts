@@ -9,7 +9,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import type { Mcp, McpOptions, McpStats } from '@x/mcp-core';
+import type { Mcp, McpOptions } from '@x/mcp-core';
 import { serve } from '@x/mcp-node-http';
 import type { NodeServer } from '@x/mcp-node-http';
 import { fetch as undiciFetch } from 'undici';
@@ -64,19 +64,7 @@ export async function startLegacy(options: Partial<McpOptions> = {}, setup?: (mc
   };
 }
 
-export const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
-
-/** Waits until `stats()` is all zeros (bounded), and returns it. */
-export async function expectIdle(mcp: Mcp, timeoutMs = 3000): Promise<McpStats> {
-  try {
-    return await waitFor(() => {
-      const s = mcp.stats();
-      return Object.entries(ZERO).every(([k, v]) => s[k as keyof McpStats] === v) ? s : undefined;
-    }, 'stats() to be all zeros', timeoutMs);
-  } catch {
-    throw new Error(`stats() did not return to zero: ${JSON.stringify(mcp.stats())}`);
-  }
-}
+export { ZERO, expectIdle } from '../support/idle.ts';
 
 /** 'Timeout' handles the process holds (timers). */
 export const activeTimeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

@@ -4,7 +4,8 @@
 import type { Mcp, McpStats } from '@x/mcp-core';
 import { waitFor } from './timing';
 
-const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
+/** Every `stats()` counter at zero: what an idle server reports. */
+export const ZERO: McpStats = { sessions: 0, connections: 0, inflight: 0, pendingClientRequests: 0, listenStreams: 0, tasks: 0, timers: 0, bufferedEvents: 0 };
 
 /**
  * Waits until `stats()` is all zeros: no session, connection, request in flight, pending client request, listen
