@@ -47,7 +47,16 @@ export function nullIdFor(request: Request): boolean {
   return (request.headers.get('mcp-protocol-version') ?? '2025-03-26') < '2025-11-25';
 }
 
+/**
+ * A response with no body and no header fields.
+ * @param status HTTP status: 200 (DELETE), 202 (SH-03), 204.
+ * @returns The Response.
+ */
+export function emptyResponse(status: number): Response {
+  return textResponse(null, status, NO_FIELDS);
+}
+
 /** 202 Accepted with no body, for notifications and responses (SH-03). */
 export function acceptedResponse(): Response {
-  return textResponse(null, 202, NO_FIELDS);
+  return emptyResponse(202);
 }

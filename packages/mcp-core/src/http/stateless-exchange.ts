@@ -6,8 +6,8 @@
 import { createSseStream, encodeSseEvent, SSE_HEADERS } from '../sse/index';
 import type { SseStream } from '../sse/index';
 import type { Channel } from './exchange';
-import { jsonResponse } from './responses';
-import { streamResponse, textResponse } from './text-response';
+import { emptyResponse, jsonResponse } from './responses';
+import { streamResponse } from './text-response';
 
 /** Stream settings. */
 export interface StatelessStreamSettings {
@@ -109,6 +109,6 @@ export class StatelessExchange implements Channel {
       return;
     }
     this.#state = 'done';
-    this.#resolve(text === undefined ? textResponse(null, 204, {}) : jsonResponse(text, status));
+    this.#resolve(text === undefined ? emptyResponse(204) : jsonResponse(text, status));
   }
 }

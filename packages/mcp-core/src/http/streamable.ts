@@ -25,8 +25,8 @@ import type { SessionTasks } from './session-tasks';
 import type { SessionHost } from './live-session';
 import { parseAccept } from './media';
 import type { Accepts } from './media';
-import { acceptedResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
-import { isResponse, streamResponse, textResponse } from './text-response';
+import { acceptedResponse, emptyResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
+import { isResponse, streamResponse } from './text-response';
 import * as v from 'valibot';
 
 /** Resolved transport settings. */
@@ -205,7 +205,7 @@ export class StreamableHttp implements SessionHost {
     const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
     if (isResponse(session)) return session;
     session.close('close');
-    return textResponse(null, 200, {});
+    return emptyResponse(200);
   }
 
   /** Notifies every session that a list changed (on its GET stream, TOOL-06). */

@@ -128,11 +128,12 @@ export function nativeResponse(response: Response): Response {
 }
 
 /**
- * Whether a value the core's own code returned is a response (lazy or native) rather than the value it stands in
- * place of, without reading the global `Response` (on Node 20 that first read loads the whole fetch implementation).
- * @param value A response, or a parsed request, a session, ...
+ * Whether a value the core's own code returned is a response rather than the value it stands in place of (a parsed
+ * request, a session). The core builds every response of its own as a lazy one, so this is one `instanceof` that
+ * does not read the global `Response` (on Node 20 that first read loads the whole fetch implementation).
+ * @param value A response from {@link textResponse} or {@link streamResponse}, or a parsed request, a session, ...
  * @returns True for a response.
  */
 export function isResponse(value: unknown): value is Response {
-  return value instanceof TextResponse || Object.prototype.toString.call(value) === '[object Response]';
+  return value instanceof TextResponse;
 }
