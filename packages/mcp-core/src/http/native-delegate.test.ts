@@ -104,6 +104,19 @@ describe('whenGlobal', () => {
     expect(Object.getOwnPropertyDescriptor(globalThis, NAME)?.value).toBe(Native);
   });
 
+  it('gives a getter that stays an accessor (Deno) its own descriptor back after the first read', () => {
+    let reads = 0;
+    const own = { configurable: true, enumerable: false, get: () => (reads++, Native) };
+    Object.defineProperty(globalThis, NAME, own);
+    const seen: unknown[] = [];
+    whenGlobal(NAME, (v) => seen.push(v));
+    expect(g[NAME]).toBe(Native);
+    expect(Object.getOwnPropertyDescriptor(globalThis, NAME)?.get).toBe(own.get);
+    expect(g[NAME]).toBe(Native);
+    expect(seen).toEqual([Native]);
+    expect(reads).toBe(2);
+  });
+
   it('runs at once for a plain value', () => {
     g[NAME] = Native;
     const seen: unknown[] = [];

@@ -18,17 +18,20 @@ export function whenGlobal(name: string, use: (value: unknown) => void): void {
   const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
   const load = descriptor?.get;
   if (load === undefined || descriptor!.configurable !== true) return use((globalThis as unknown as Members)[name]);
-  Object.defineProperty(globalThis, name, {
+  const wrapped = {
     configurable: true,
     enumerable: descriptor!.enumerable,
-    // Node's own getter replaces the property with the value it loaded, so this runs once.
     get(this: unknown) {
       const value = load.call(this);
+      // Node's own getter has replaced the property with the value it loaded; a runtime whose getter stays (Deno)
+      // gets its own accessor back. Either way this runs once.
+      if (Object.getOwnPropertyDescriptor(globalThis, name)?.get === wrapped.get) Object.defineProperty(globalThis, name, descriptor!);
       use(value);
       return value;
     },
     set: descriptor!.set,
-  });
+  };
+  Object.defineProperty(globalThis, name, wrapped);
 }
 
 /**
