@@ -54,7 +54,7 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
         response = new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
       }
       const restore = (): void => server.timeout(request, idleTimeout);
-      if (!response.body || !response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream')) {
+      if (!response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') || !response.body) {
         restore();
         return response;
       }

@@ -1,5 +1,5 @@
 import { throughBody } from '@x/mcp-core';
-import type { FetchHandler } from '@x/mcp-core';
+import type { FetchHandler, RequestContext } from '@x/mcp-core';
 
 /** The slice of the Deno namespace this adapter uses; declared here so no Deno types leak into the build. */
 declare const Deno: {
@@ -37,6 +37,40 @@ export interface DenoServer {
 const INTERNAL_ERROR = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}';
 const REASON = 'client disconnected';
 
+/**
+ * What the adapter tells the core about a request, each part made on first read. Deno builds a request's `signal`
+ * only when something reads it, and then aborts it after every response, with a `DOMException` whose stack trace
+ * alone costs more than the rest of a small call. The core reads `signal` only when a handler looks at its own
+ * `ctx.signal` (or a listen stream opens), so a call that never does leaves Deno's untouched.
+ */
+class DenoContext implements RequestContext {
+  /** Set once the response is complete: Deno's abort after that is not a disconnect. */
+  settled = false;
+  #controller: AbortController | undefined;
+  readonly #request: Request;
+  readonly #info: { remoteAddr: { hostname: string } };
+
+  constructor(request: Request, info: { remoteAddr: { hostname: string } }) {
+    this.#request = request;
+    this.#info = info;
+  }
+
+  /** Fires while the handler runs or an SSE body is still being sent: a real disconnect. */
+  get signal(): AbortSignal {
+    if (this.#controller !== undefined) return this.#controller.signal;
+    const controller = (this.#controller = new AbortController());
+    const abort = (): void => void (this.settled || controller.abort(REASON));
+    const source = this.#request.signal;
+    if (source.aborted) abort();
+    else source.addEventListener('abort', abort, { once: true });
+    return controller.signal;
+  }
+
+  get remoteAddress(): string {
+    return this.#info.remoteAddr.hostname;
+  }
+}
+
 /** Serve `mcp.handle` (or any fetch handler) with `Deno.serve`; resolves once listening. */
 export async function serve(mcp: { handle: FetchHandler } | FetchHandler, options: DenoServeOptions = {}): Promise<DenoServer> {
   const handle = typeof mcp === 'function' ? mcp : mcp.handle;
@@ -44,30 +78,24 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
   let listening = (_port: number): void => {};
   const ready = new Promise<number>((resolve) => (listening = resolve));
   const server = Deno.serve({ port, hostname, signal, onListen: (addr) => listening(addr.port) }, async (request, info) => {
-    // Deno also aborts `request.signal` after every successful response, so pass on a signal that fires
-    // only while the handler runs or an SSE body is still being sent: a real disconnect.
-    let settled = false;
-    const controller = new AbortController();
-    const abort = (): void => void (settled || controller.abort(REASON));
-    if (request.signal.aborted) abort();
-    else request.signal.addEventListener('abort', abort, { once: true });
+    const rctx = new DenoContext(request, info);
     let response: Response;
     try {
-      response = await handle(request, { signal: controller.signal, remoteAddress: info.remoteAddr.hostname });
+      response = await handle(request, rctx);
     } catch (error) {
       try {
         onError(error);
       } catch {
         // a throwing reporter must not turn into Deno's plain-text 500
       }
-      settled = true;
+      rctx.settled = true;
       return new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
     }
-    if (!response.body || !response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream')) {
-      settled = true; // a body already in memory: the handler is done (a streamed one still sees cancel())
+    if (!response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') || !response.body) {
+      rctx.settled = true; // a body already in memory: the handler is done (a streamed one still sees cancel())
       return response;
     }
-    return new Response(throughBody(response.body, () => (settled = true)), {
+    return new Response(throughBody(response.body, () => (rctx.settled = true)), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
