@@ -1,5 +1,5 @@
 import { throughBody } from '@x/mcp-core';
-import type { FetchHandler } from '@x/mcp-core';
+import type { FetchHandler, RequestContext } from '@x/mcp-core';
 
 /** Options of the Bun {@link serve}. */
 export interface BunServeOptions {
@@ -29,6 +29,33 @@ export interface BunServer {
 const INTERNAL_ERROR = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}';
 const OPENING_COMMENT = new TextEncoder().encode(':\n\n');
 
+/**
+ * What the adapter tells the core about a request, each part read from Bun on first use: the core reads `signal`
+ * only when a handler looks at `ctx.signal` (or a listen stream opens), and `remoteAddress` only when a handler
+ * asks, so an ordinary call makes Bun build neither.
+ */
+class BunContext implements RequestContext {
+  readonly #request: Request;
+  readonly #server: { requestIP(request: Request): { address: string } | null };
+
+  constructor(request: Request, server: { requestIP(request: Request): { address: string } | null }) {
+    this.#request = request;
+    this.#server = server;
+  }
+
+  /** Bun aborts it when the client goes away. */
+  get signal(): AbortSignal {
+    return this.#request.signal;
+  }
+
+  #address: string | undefined | null = null;
+
+  get remoteAddress(): string | undefined {
+    if (this.#address === null) this.#address = this.#server.requestIP(this.#request)?.address;
+    return this.#address;
+  }
+}
+
 /** Serve `mcp.handle` (or any fetch handler) with `Bun.serve`; resolves once listening. */
 export async function serve(mcp: { handle: FetchHandler } | FetchHandler, options: BunServeOptions = {}): Promise<BunServer> {
   const handle = typeof mcp === 'function' ? mcp : mcp.handle;
@@ -44,7 +71,7 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
       server.timeout(request, 0);
       let response: Response;
       try {
-        response = await handle(request, { signal: request.signal, remoteAddress: server.requestIP(request)?.address });
+        response = await handle(request, new BunContext(request, server));
       } catch (error) {
         try {
           onError(error);
