@@ -1,4 +1,4 @@
-import { throughBody } from '@x/mcp-core';
+import { servedResponse } from '@x/mcp-core';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
 
 /** Options of the Bun {@link serve}. */
@@ -35,6 +35,8 @@ const OPENING_COMMENT = new TextEncoder().encode(':\n\n');
  * asks, so an ordinary call makes Bun build neither.
  */
 class BunContext implements RequestContext {
+  /** The core's responses come lazy, and {@link servedResponse} builds the one native Response Bun serves. */
+  readonly lazyResponse = true;
   readonly #request: Request;
   readonly #server: { requestIP(request: Request): { address: string } | null };
 
@@ -80,18 +82,13 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
         }
         response = new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
       }
-      const restore = (): void => server.timeout(request, idleTimeout);
-      if (!response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') || !response.body) {
-        restore();
-        return response;
-      }
       // An SSE stream may stay quiet for longer than idleTimeout: keep the timer off until it ends,
-      // then put it back for the idle connection. Cancellation still reaches the producer.
+      // then put it back for the idle connection (at once for a body already in memory, or a stream
+      // written in full while the handler ran). Cancellation still reaches the producer.
       // Bun holds the end of the head back until the first body chunk (oven-sh/bun#33660), so a
-      // stream that starts quiet would leave the client waiting: open with an SSE comment, which
-      // every SSE parser ignores.
-      const body = throughBody(response.body, restore, OPENING_COMMENT.slice());
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      // live stream that starts quiet would leave the client waiting: open it with an SSE comment,
+      // which every SSE parser ignores.
+      return servedResponse(response, () => server.timeout(request, idleTimeout), OPENING_COMMENT.slice());
     },
   });
   const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;

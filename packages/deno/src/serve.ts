@@ -1,4 +1,4 @@
-import { throughBody } from '@x/mcp-core';
+import { servedResponse } from '@x/mcp-core';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
 
 /** The slice of the Deno namespace this adapter uses; declared here so no Deno types leak into the build. */
@@ -46,6 +46,8 @@ const REASON = 'client disconnected';
 class DenoContext implements RequestContext {
   /** Set once the response is complete: Deno's abort after that is not a disconnect. */
   settled = false;
+  /** The core's responses come lazy, and {@link servedResponse} builds the one native Response Deno serves. */
+  readonly lazyResponse = true;
   #controller: AbortController | undefined;
   readonly #request: Request;
   readonly #info: { remoteAddr: { hostname: string } };
@@ -91,15 +93,8 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
       rctx.settled = true;
       return new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
     }
-    if (!response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') || !response.body) {
-      rctx.settled = true; // a body already in memory: the handler is done (a streamed one still sees cancel())
-      return response;
-    }
-    return new Response(throughBody(response.body, () => (rctx.settled = true)), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    // A body already in memory ends the handler's part; a streamed one still sees cancel() when the client leaves.
+    return servedResponse(response, () => (rctx.settled = true));
   });
   const actual = await ready;
   const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;

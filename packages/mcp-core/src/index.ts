@@ -70,8 +70,9 @@ export { encodeSseComment, encodeSseEvent } from './sse/index';
 export type { SseEvent } from './sse/index';
 export { UriTemplate } from './uri-template/index';
 export { toJsonSchema, validateWithSchema } from './schema/index';
-// For adapters: lazy stand-ins for Web classes (@x/mcp-node-http's Request and Headers), and a body view that says
-// when it was sent in full (@x/mcp-bun, @x/mcp-deno).
+// For adapters: lazy stand-ins for Web classes (@x/mcp-node-http's Request and Headers), and a body view and a
+// response conversion that say when a body was sent in full (@x/mcp-bun, @x/mcp-deno).
 export { delegateRest, whenGlobal } from './http/native-delegate';
 export { throughBody } from './http/body-end';
+export { servedResponse } from './http/text-response';
 export type { SchemaIssue } from './schema/index';

@@ -12,6 +12,7 @@
  */
 
 import type { ChunkSource } from '../sse/stream';
+import { throughBody } from './body-end';
 import { delegateRest } from './native-delegate';
 
 /**
@@ -35,8 +36,8 @@ export const HEAD_FIELDS: unique symbol = Symbol.for('x-mcp.headFields') as neve
  */
 export const BODY_SOURCE: unique symbol = Symbol.for('x-mcp.bodySource') as never;
 
-/** A streaming body: the chunk source, and the web stream view built on demand. */
-type StreamBody = ChunkSource & { readonly body: ReadableStream<Uint8Array> };
+/** A streaming body: the chunk source, the web stream view built on demand, and whether it is closed already. */
+type StreamBody = ChunkSource & { readonly body: ReadableStream<Uint8Array>; readonly closed: boolean };
 
 /** The lazy Response class. Construct it through {@link textResponse} or {@link streamResponse}. */
 class TextResponse {
@@ -86,6 +87,36 @@ class TextResponse {
     return (this.#native = native);
   }
 
+  /**
+   * See {@link servedResponse}. Undefined once the native Response exists (something read or changed it): that one
+   * is then served as any native Response.
+   */
+  served(onEnd: () => void, first: Uint8Array | undefined): Response | undefined {
+    if (this.#native !== undefined) return undefined;
+    const stream = this.#stream;
+    if (stream === undefined) {
+      onEnd();
+      return this.materialise();
+    }
+    const headers = this.#fields;
+    if (stream.closed) {
+      // Written in full while the handler ran (a call with its progress and result, say): one static body.
+      let text = '';
+      try {
+        for (let chunk = stream.pull(); chunk !== null; chunk = stream.pull()) {
+          if (typeof chunk !== 'string') break; // not reached: a closed stream never waits
+          text += chunk;
+        }
+      } catch {
+        // Cut off for falling behind before it was handed over: serve what the stream's own body says (an error).
+        return this.materialise();
+      }
+      onEnd();
+      return new Response(text, { status: this.#status, headers });
+    }
+    return new Response(throughBody(stream.body, onEnd, first), { status: this.#status, headers });
+  }
+
   get [Symbol.toStringTag](): string {
     return 'Response';
   }
@@ -125,6 +156,40 @@ export function streamResponse(stream: StreamBody, fields: Record<string, string
  */
 export function nativeResponse(response: Response): Response {
   return response instanceof TextResponse ? response.materialise() : response;
+}
+
+/**
+ * A response from a handler, as a native Response to hand a runtime that serves native ones (Bun, Deno), with
+ * `onEnd` called once the body has been sent in full: at once for a body already in memory, after the last chunk for
+ * a stream (not when the stream errors or the client cancels it). For adapters that ask the core for lazy responses
+ * (`RequestContext.lazyResponse`), so that one native Response is built instead of two:
+ * - a string body (or none) becomes a native Response over the string;
+ * - an SSE stream that was closed before it was handed over (a call whose progress and result were all written
+ *   while it ran) is sent as one static body, with no stream for the runtime to pump;
+ * - a stream still open is served through {@link throughBody}, `first` before its own chunks.
+ * A native Response from any other handler gets the same treatment where it is an event stream, and is returned
+ * as it is otherwise; its `body` is not read unless it is an event stream (on Deno, reading it turns the bytes
+ * into a stream).
+ * @param response What the handler returned.
+ * @param onEnd Called once, when the body has been sent in full.
+ * @param first A chunk to send before a live stream's own (Bun: an SSE comment, so the head is not held back).
+ * @returns The Response to serve.
+ * @example
+ * const response = await mcp.handle(request, { lazyResponse: true, signal });
+ * return servedResponse(response, () => (settled = true));
+ */
+export function servedResponse(response: Response, onEnd: () => void, first?: Uint8Array): Response {
+  if (response instanceof TextResponse) {
+    const served = response.served(onEnd, first);
+    if (served !== undefined) return served;
+    response = response.materialise();
+  }
+  const body = response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') ? response.body : null;
+  if (body === null) {
+    onEnd();
+    return response;
+  }
+  return new Response(throughBody(body, onEnd, first), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /**
