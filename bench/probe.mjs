@@ -1,5 +1,7 @@
 // One complete first call, for readiness and cold start: initialize, initialized, tools/call echo (bare: one POST).
-// Resolves true when the call was answered with a result, false on any failure (connection refused included).
+// Resolves to the time (performance.now()) at which the call was answered with a result, or false on any failure
+// (connection refused included). The session is closed with a DELETE after that time is taken: cold start ends at
+// the first answered call, not at the clean-up after it.
 import { request } from 'undici';
 
 const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -16,12 +18,14 @@ export async function firstCall(url, bare = false) {
       const h = sid ? { 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' } : {};
       await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, h);
       const c = await post(url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }, h);
+      const answeredAt = performance.now();
       const ok = c.status === 200 && c.text.includes('"result"');
       if (sid) await request(url, { method: 'DELETE', headers: h }).then((r) => r.body.text()).catch(() => {});
-      return ok;
+      return ok && answeredAt;
     }
     const c = await post(url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } });
-    return c.status === 200 && c.text.includes('"result"');
+    const answeredAt = performance.now();
+    return c.status === 200 && c.text.includes('"result"') && answeredAt;
   } catch {
     return false;
   }

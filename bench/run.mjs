@@ -121,7 +121,8 @@ async function startServer(start, isBare) {
   const { firstCall } = await import('./probe.mjs');
   while (performance.now() - t0 < READY_MS) {
     if (exited) throw new Error(`server exited early: ${stderr}`);
-    if (await firstCall(`http://127.0.0.1:${port}/mcp`, isBare)) return { child, port, coldMs: performance.now() - t0 };
+    const answeredAt = await firstCall(`http://127.0.0.1:${port}/mcp`, isBare);
+    if (answeredAt) return { child, port, coldMs: answeredAt - t0 };
     await sleep(5);
   }
   child.kill('SIGKILL');
