@@ -2,8 +2,8 @@
 // Starts each server, drives it over loopback with load.mjs (undici), prints one Markdown table.
 //
 //   node bench/run.mjs                 full run (W1..W5 + bundle sizes), results in bench/results.json
-//   node bench/run.mjs --repeat 3      median of 3 runs per cell (W1..W3; W4/W5 too)
-//   node bench/run.mjs --seconds 5     duration of each W1/W2/W3 run (default 5)
+//   node bench/run.mjs --repeat 3      median of 3 runs per cell (W1..W3; W4/W5 too), in 3 rounds over the targets
+//   node bench/run.mjs --seconds 5     duration of each W1/W2/W3 run (default 10)
 //   node bench/run.mjs --only ours-node,sdk   a subset of targets
 //   node bench/run.mjs --write         also writes bench/RESULTS.md and bench/chart.svg
 //   node bench/run.mjs --out FILE      the results JSON goes to FILE instead of bench/results.json (for trial runs)
@@ -214,13 +214,12 @@ async function withServer(start, isBare, fn) {
 }
 
 /**
- * One target, `repeat` times. The main instance (`t.start`) serves W1 2025 at 32 and 256 connections, W1 2026 unless
- * the target has a separate `t.stateless` instance for it, W3, and W2 unless it has a separate `t.sse` instance; its
- * start is W5. bare node:http serves W1 (both columns: the same fixed answer) and W2 (its fixed SSE answer). W4 runs
- * on a fresh instance.
+ * One round of one target, its measurements pushed onto `res.runs`. The main instance (`t.start`) serves W1 2025 at
+ * 32 and 256 connections, W1 2026 unless the target has a separate `t.stateless` instance for it, W3, and W2 unless
+ * it has a separate `t.sse` instance; its start is W5. bare node:http serves W1 (both columns: the same fixed answer)
+ * and W2 (its fixed SSE answer). W4 runs on a fresh instance.
  */
-async function measureTarget(name, t, { seconds, repeat, sessions }) {
-  const res = { name, label: t.label, runs: {} };
+async function measureRound(name, t, res, { seconds, sessions }) {
   const push = (k, v) => (res.runs[k] ??= []).push(v);
   const w1s = async (url, port) => {
     for (const c of [32, 256]) {
@@ -232,46 +231,42 @@ async function measureTarget(name, t, { seconds, repeat, sessions }) {
     await idle(port, t.bare);
     push('w2', check(await load({ url, workload: 'w2', connections: 32, seconds }), `${name} W2`));
   };
-  for (let rep = 0; rep < repeat; rep++) {
-    log(`${name}: start (repeat ${rep + 1}/${repeat})`);
-    await withServer(t.start, t.bare, async (url, s) => {
-      push('w5', s.coldMs);
-      for (const c of [32, 256]) {
-        await idle(s.port, t.bare);
-        const r = check(await load({ url, workload: t.bare ? 'bare' : 'w1', connections: c, seconds }), `${name} W1@${c}`);
-        push(`w1_${c}`, r);
-        if (t.bare) push(`w1s_${c}`, r);
-        else if (t.stateless2026 && !t.stateless) {
-          await idle(s.port);
-          push(`w1s_${c}`, check(await load({ url, workload: 'w1s', connections: c, seconds }), `${name} W1-2026@${c}`));
-        }
-      }
-      if (!t.bare) {
+  await withServer(t.start, t.bare, async (url, s) => {
+    push('w5', s.coldMs);
+    for (const c of [32, 256]) {
+      await idle(s.port, t.bare);
+      const r = check(await load({ url, workload: t.bare ? 'bare' : 'w1', connections: c, seconds }), `${name} W1@${c}`);
+      push(`w1_${c}`, r);
+      if (t.bare) push(`w1s_${c}`, r);
+      else if (t.stateless2026 && !t.stateless) {
         await idle(s.port);
-        push('w3', check(await load({ url, workload: 'w3', connections: 32, seconds }), `${name} W3`));
+        push(`w1s_${c}`, check(await load({ url, workload: 'w1s', connections: c, seconds }), `${name} W1-2026@${c}`));
       }
-      if (!t.sse) await w2(url, s.port);
-    });
-    if (t.bare) continue;
-    if (t.stateless2026 && t.stateless) await withServer(t.stateless, false, (url, s) => w1s(url, s.port));
-    if (t.sse) await withServer(t.sse, false, (url, s) => w2(url, s.port));
-    // W4: a fresh server, warmed up by W4_WARMUP sessions opened and closed (its heap spaces and JIT settle, the
-    // same for every target), then RSS before and after `sessions` idle sessions.
-    await withServer(t.start, false, async (url, s) => {
+    }
+    if (!t.bare) {
       await idle(s.port);
-      const warm = await load({ url, workload: 'w3', connections: 32, seconds: 30, maxRequests: W4_WARMUP });
-      if (warm.errors) log(`${name} W4 warm-up: ${warm.errors} errors (${warm.firstError})`);
-      await idle(s.port);
-      await sleep(1000);
-      const before = rssBytes(s.child.pid);
-      const r = await load({ url, workload: 'w4', connections: 32, seconds: 180, sessions });
-      await sleep(2000);
-      const after = rssBytes(s.child.pid);
-      if (r.ok !== sessions || r.errors) log(`${name} W4: ${r.ok} sessions opened, ${r.errors} errors (${r.firstError})`);
-      push('w4', { ok: r.ok, errors: r.errors, firstError: r.firstError, perSession: r.ok ? (after - before) / r.ok : NaN, before, after });
-    });
-  }
-  return res;
+      push('w3', check(await load({ url, workload: 'w3', connections: 32, seconds }), `${name} W3`));
+    }
+    if (!t.sse) await w2(url, s.port);
+  });
+  if (t.bare) return;
+  if (t.stateless2026 && t.stateless) await withServer(t.stateless, false, (url, s) => w1s(url, s.port));
+  if (t.sse) await withServer(t.sse, false, (url, s) => w2(url, s.port));
+  // W4: a fresh server, warmed up by W4_WARMUP sessions opened and closed (its heap spaces and JIT settle, the
+  // same for every target), then RSS before and after `sessions` idle sessions.
+  await withServer(t.start, false, async (url, s) => {
+    await idle(s.port);
+    const warm = await load({ url, workload: 'w3', connections: 32, seconds: 30, maxRequests: W4_WARMUP });
+    if (warm.errors) log(`${name} W4 warm-up: ${warm.errors} errors (${warm.firstError})`);
+    await idle(s.port);
+    await sleep(1000);
+    const before = rssBytes(s.child.pid);
+    const r = await load({ url, workload: 'w4', connections: 32, seconds: 180, sessions });
+    await sleep(2000);
+    const after = rssBytes(s.child.pid);
+    if (r.ok !== sessions || r.errors) log(`${name} W4: ${r.ok} sessions opened, ${r.errors} errors (${r.firstError})`);
+    push('w4', { ok: r.ok, errors: r.errors, firstError: r.firstError, perSession: r.ok ? (after - before) / r.ok : NaN, before, after });
+  });
 }
 
 export async function bundleSize(name) {
@@ -354,19 +349,28 @@ async function main() {
     const failed = await smoke(names);
     process.exit(failed ? 1 : 0);
   }
-  const seconds = Number(opt('--seconds', 5));
+  const seconds = Number(opt('--seconds', 10));
   const repeat = Number(opt('--repeat', 1));
   const sessions = Number(opt('--sessions', 10_000));
-  const results = [];
-  for (const name of names) {
-    let res;
-    try {
-      res = summarise(await measureTarget(name, TARGETS[name], { seconds, repeat, sessions }));
-    } catch (e) {
-      log(`${name}: FAILED ${e.message}`);
-      res = { name, label: TARGETS[name].label, error: e.message };
+  // Rounds: every target once, then every target again, and so on. A slow spell of the machine then falls on one
+  // round of several targets, which the medians absorb, rather than on all the repeats of one target.
+  const runs = names.map((name) => ({ name, label: TARGETS[name].label, runs: {}, error: undefined }));
+  for (let rep = 0; rep < repeat; rep++) {
+    for (const res of runs) {
+      if (res.error !== undefined) continue;
+      log(`${res.name}: start (round ${rep + 1}/${repeat})`);
+      try {
+        await measureRound(res.name, TARGETS[res.name], res, { seconds, sessions });
+      } catch (e) {
+        log(`${res.name}: FAILED ${e.message}`);
+        res.error = e.message;
+      }
     }
-    res.bundle = await bundleSize(name.startsWith('ours') ? 'ours-node' : name).catch((e) => ({ error: e.message }));
+  }
+  const results = [];
+  for (const r of runs) {
+    const res = r.error === undefined ? summarise(r) : { name: r.name, label: r.label, error: r.error };
+    res.bundle = await bundleSize(r.name.startsWith('ours') ? 'ours-node' : r.name).catch((e) => ({ error: e.message }));
     results.push(res);
   }
   const cpu = cpus();
