@@ -236,7 +236,7 @@ const NOTES = `## What each column is
   (after - before) / sessions. RSS, not heap: it includes the
   allocator's and GC's slack, so it is an upper bound and noisy. Heap per idle session is measured apart, in process,
   by \`bench/w4-heap.mjs\` (@x/mcp on Node only) and shown in the targets table when results.json holds it.
-- **W5**: from \`spawn\` to the first answered \`tools/call\` (initialize, initialized, call; the DELETE that closes the probe's session comes after), polling every 5 ms.
+- **W5**: from \`spawn\` to the first answered \`tools/call\` (initialize, initialized, call; the DELETE that closes the probe's session comes after), polling every 5 ms; the median of one start per round, each after an untimed warm-up start that brings the runtime and the server's files into the page cache.
 - **bundle**: a one-tool server (\`echo\`, the peer's documented schema style: JSON Schema for @x/mcp, zod 4 for the
   others, so zod is inside their bundles) bundled by esbuild (\`--bundle --minify --platform=node --format=esm\`), then gzip -9.
   The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun and Deno rows repeat the node-http bundle.
