@@ -29,6 +29,9 @@ export interface BunServer {
 const INTERNAL_ERROR = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}';
 const OPENING_COMMENT = new TextEncoder().encode(':\n\n');
 
+/** The part of Bun's server the request context uses. */
+type PeerLookup = { requestIP(request: Request): { address: string } | null };
+
 /**
  * What the adapter tells the core about a request, each part read from Bun on first use: the core reads `signal`
  * only when a handler looks at `ctx.signal` (or a listen stream opens), and `remoteAddress` only when a handler
@@ -38,9 +41,11 @@ class BunContext implements RequestContext {
   /** The core's responses come lazy, and {@link servedResponse} builds the one native Response Bun serves. */
   readonly lazyResponse = true;
   readonly #request: Request;
-  readonly #server: { requestIP(request: Request): { address: string } | null };
+  readonly #server: PeerLookup;
+  /** The peer address once asked for (null: not yet; undefined: Bun did not know it). */
+  #address: string | undefined | null = null;
 
-  constructor(request: Request, server: { requestIP(request: Request): { address: string } | null }) {
+  constructor(request: Request, server: PeerLookup) {
     this.#request = request;
     this.#server = server;
   }
@@ -49,8 +54,6 @@ class BunContext implements RequestContext {
   get signal(): AbortSignal {
     return this.#request.signal;
   }
-
-  #address: string | undefined | null = null;
 
   get remoteAddress(): string | undefined {
     if (this.#address === null) this.#address = this.#server.requestIP(this.#request)?.address;
