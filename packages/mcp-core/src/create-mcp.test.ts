@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcp } from './create-mcp';
-import type { Mcp, McpOptions } from './create-mcp';
+import type { Mcp, McpOptions } from './mcp';
 import { ErrorCode } from './jsonrpc/codes';
 
 const servers: Mcp[] = [];

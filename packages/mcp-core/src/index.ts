@@ -2,7 +2,11 @@
  * @module @x/mcp-core: a runtime-free MCP server core behind a pure `Request -> Response` handler.
  */
 export { createMcp } from './create-mcp';
-export type { Mcp, McpOptions, McpStats } from './create-mcp';
+export { createLeanMcp } from './create-lean-mcp';
+export type { LeanMcpOptions } from './create-lean-mcp';
+export type { Mcp, McpOptions, McpStats } from './mcp';
+export { withLegacySse, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
+export type { McpFeature } from './features/index';
 export { McpError, isMcpError } from './errors';
 export { ErrorCode } from './jsonrpc/codes';
 export type { ErrorCodeValue } from './jsonrpc/codes';
@@ -13,7 +17,7 @@ export type { InputRequest, InputRequired, InputResponses } from './server/mrtr'
 export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
 export type { RequestStateOptions } from './mrtr/request-state';
-export { TASKS_EXTENSION } from './tasks/runtime';
+export { TASKS_EXTENSION } from './tasks/extension';
 export {
   createMemoryTaskStore,
   createTaskId,

@@ -2,7 +2,7 @@
  * Requests for the core's unit tests: a JSON-RPC POST to the endpoint, and a 2025 session opened through it.
  */
 import { expect } from 'vitest';
-import type { Mcp } from '../src/create-mcp';
+import type { Mcp } from '../src/mcp';
 
 /** The endpoint the tests call. */
 export const URL_ = 'http://localhost/mcp';

@@ -3,7 +3,7 @@
  */
 import { afterEach, vi } from 'vitest';
 import { createMcp } from '../src/create-mcp';
-import type { Mcp, McpOptions } from '../src/create-mcp';
+import type { Mcp, McpOptions } from '../src/mcp';
 
 /**
  * Registers the clean-up for this test file and returns the factory.

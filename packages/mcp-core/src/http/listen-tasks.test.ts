@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcp } from '../create-mcp';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { RequestContext } from '../types';
 import { SUBSCRIPTION_ID_META_KEY } from './listen';

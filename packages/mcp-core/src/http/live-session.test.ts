@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { testServers } from '../../test-support/servers';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { createMemorySessionStore } from '../session/index';
 import type { SessionRecord, SessionStore } from '../session/index';
 import type { HandlerContext } from '../server/types';

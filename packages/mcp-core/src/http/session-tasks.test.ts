@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcp } from '../create-mcp';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { TaskRecord } from '../tasks/store';
 import type { RequestContext } from '../types';

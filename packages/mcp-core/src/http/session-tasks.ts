@@ -13,7 +13,7 @@ import type { InputRequest } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import { isTerminal } from '../tasks/machine';
 import type { TaskRecord } from '../tasks/store';
-import { taskFields } from '../tasks/runtime';
+import { taskFields } from '../tasks/extension';
 import type { TaskRuntime } from '../tasks/runtime';
 import type { RequestContext } from '../types';
 import type { Channel } from './exchange';

@@ -7,7 +7,7 @@ import { URL_, openSession, post, sessionHeaders } from '../../test-support/http
 import { deferred, within } from '../../test-support/timing';
 import { sse } from '../../test-support/sse';
 import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import type { Mcp, McpOptions } from '../mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { LEGACY_VERSIONS, SUPPORTED_VERSIONS } from '../protocol/versions';

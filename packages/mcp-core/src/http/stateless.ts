@@ -26,7 +26,7 @@ import type { Accepts } from './media';
 import { checkMirrorHeaders } from './mirror-headers';
 import { acceptedResponse, errorResponse, jsonResponse } from './responses';
 import { StatelessContext } from './stateless-context';
-import { TASKS_EXTENSION, taskFields, taskState } from '../tasks/runtime';
+import { TASKS_EXTENSION, taskFields, taskState } from '../tasks/extension';
 import type { Outcome, TaskRuntime } from '../tasks/runtime';
 import { StatelessExchange } from './stateless-exchange';
 
@@ -42,12 +42,13 @@ export interface StatelessSettings {
   /** Caching hint for cacheable results without their own (CACHE-01). */
   readonly cache: Required<CacheHint>;
   readonly requestState: RequestStateCodec;
-  readonly listen: ListenHub;
+  /** `subscriptions/listen` streams (`withListen`); without them the method is unknown. */
+  readonly listen: ListenHub | undefined;
   readonly onError: (error: unknown) => void;
   /** Open stateless SSE streams (shared with the exchanges). */
   readonly counters: { streams: number };
-  /** Tool calls that run as tasks (2026 tasks extension). */
-  readonly tasks: TaskRuntime;
+  /** Tool calls that run as tasks (2026 tasks extension, `withTasks`); without them the `tasks/*` methods are unknown. */
+  readonly tasks: TaskRuntime | undefined;
 }
 
 /** Whether the request declared the tasks extension (M-10, DUAL-09). */
@@ -211,8 +212,9 @@ export class StatelessHttp {
     const mismatch = checkMirrorHeaders(request.headers, req.method, req.params, (name) => this.registry.tools.get(name)?.headerParams);
     if (mismatch !== undefined) return error(400, ErrorCode.HeaderMismatch, mismatch, id);
     if (req.method === 'server/discover') return jsonResponse(resultText(req.id, this.#discover));
-    if (req.method === 'subscriptions/listen') return this.#listen(req, envelope, accepts, rctx, disconnectSignal(request, rctx));
-    if (TASK_METHODS.has(req.method)) return this.#task(req, envelope, rctx);
+    const { listen, tasks } = this.settings;
+    if (req.method === 'subscriptions/listen' && listen !== undefined) return this.#listen(listen, req, envelope, accepts, rctx, disconnectSignal(request, rctx));
+    if (TASK_METHODS.has(req.method) && tasks !== undefined) return this.#task(tasks, req, envelope, rctx);
     if (req.method === 'tools/call') {
       const task = this.registry.tools.get(String(req.params?.name))?.task;
       if (task !== undefined) {
@@ -221,7 +223,8 @@ export class StatelessHttp {
           const e = tasksRequired(`Tool "${String(req.params?.name)}" runs only as a task; it`);
           return error(400, e.code, e.message, req.id, e.data);
         }
-        if (declared && task.start !== 'explicit') return this.#startTask(req, envelope, rctx);
+        // A tool registers with `task` only on a server that has tasks (the registry checks), so `tasks` is there.
+        if (declared && task.start !== 'explicit' && tasks !== undefined) return this.#startTask(tasks, req, envelope, rctx);
         if (declared) return this.#run(req, METHODS['tools/call']!, envelope, accepts, rctx, () => disconnectSignal(request, rctx), true);
       }
     }
@@ -243,7 +246,7 @@ export class StatelessHttp {
     });
   }
 
-  #listen(req: JsonRpcRequest, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined, signal: AbortSignal | undefined): Response {
+  #listen(hub: ListenHub, req: JsonRpcRequest, envelope: Envelope, accepts: Accepts, rctx: RequestContext | undefined, signal: AbortSignal | undefined): Response {
     const filter = req.params?.notifications;
     if (!isPlainObject(filter)) return jsonResponse(errorText(req.id, { code: ErrorCode.InvalidParams, message: 'subscriptions/listen needs params.notifications, an object (SUB-01)' }));
     // TKX-08: asking for taskIds needs the tasks extension, declared in this request (its shape is checked after).
@@ -267,7 +270,6 @@ export class StatelessHttp {
     }
     // SUB-02: the answer is a stream, so the client must take one.
     if (!accepts.sse) return error(406, ErrorCode.InvalidRequest, 'subscriptions/listen answers with an event stream: Accept must list text/event-stream', req.id);
-    const hub = this.settings.listen;
     if (hub.full) {
       return errorResponse(503, ErrorCode.InternalError, 'Too many open subscriptions/listen streams on this server; retry later', {
         id: req.id,
@@ -305,15 +307,16 @@ export class StatelessHttp {
     // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
     let detached: Parameters<TaskRuntime['settle']>[0] | undefined;
     let starting: Promise<void> | undefined;
-    if (explicitTask) {
+    const tasks = this.settings.tasks;
+    if (explicitTask && tasks !== undefined) {
       ctx.task = {
         taskId: undefined,
         // One task however often (or concurrently) the handler calls it.
         start: () =>
           (starting ??= (async () => {
-            const { record, run } = await this.settings.tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+            const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
             detached = run;
-            this.settings.tasks.adopt(run, ctx);
+            tasks.adopt(run, ctx);
             finish(resultText(req.id, this.#handle(record)));
           })()),
         status: () => {},
@@ -332,8 +335,8 @@ export class StatelessHttp {
       } catch (e) {
         outcome = { error: e };
       }
-      if (detached !== undefined) {
-        await this.settings.tasks.settle(detached, outcome);
+      if (detached !== undefined && tasks !== undefined) {
+        await tasks.settle(detached, outcome);
         return;
       }
       try {
@@ -359,8 +362,7 @@ export class StatelessHttp {
   }
 
   /** A `tools/call` that runs as a task from the start: stored first, so a `tasks/get` right after finds it. */
-  async #startTask(req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
-    const tasks = this.settings.tasks;
+  async #startTask(tasks: TaskRuntime, req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
     try {
       const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
       tasks.start(run);
@@ -372,14 +374,13 @@ export class StatelessHttp {
   }
 
   /** `tasks/get`, `tasks/update`, `tasks/cancel` of the 2026 extension (TKX-04..08). */
-  async #task(req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
+  async #task(tasks: TaskRuntime, req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
     try {
       // The gate comes before any lookup (TKX-02).
       if (!declaresTasks(envelope)) throw tasksRequired(req.method);
       const taskId = req.params?.taskId;
       if (typeof taskId !== 'string' || taskId === '') throw new McpError(ErrorCode.InvalidParams, `${req.method} needs params.taskId, a non-empty string`);
       const owner = ownerOf(rctx);
-      const tasks = this.settings.tasks;
       if (req.method === 'tasks/get') {
         const record = await tasks.get(taskId, owner);
         const out: Record<string, unknown> = { resultType: 'complete', ...taskState(record), _meta: this.#serverMeta };

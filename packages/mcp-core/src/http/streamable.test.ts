@@ -7,7 +7,7 @@ import type { Session } from '../../test-support/http';
 import { deferred } from '../../test-support/timing';
 import { testServers } from '../../test-support/servers';
 import { sse } from '../../test-support/sse';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { createMemorySessionStore } from '../session/index';

@@ -301,7 +301,7 @@ export class StreamableHttp implements SessionHost {
     const authenticated = record.subject !== undefined;
     const key = authenticated ? `${version}+auth` : version;
     let capabilities = this.#capabilities.get(key);
-    if (capabilities === undefined) this.#capabilities.set(key, (capabilities = capabilitiesFor(version, authenticated)));
+    if (capabilities === undefined) this.#capabilities.set(key, (capabilities = capabilitiesFor(version, authenticated, this.tasks !== undefined)));
     const result: Record<string, unknown> = { protocolVersion: version, capabilities, serverInfo: this.settings.serverInfo };
     if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
     return result;
@@ -450,9 +450,10 @@ export class StreamableHttp implements SessionHost {
  * The server capabilities declared for a negotiated version (LC-06).
  * @param version The negotiated version.
  * @param authenticated Whether the session has an authenticated owner (tasks/list is offered only then).
+ * @param tasks Whether the server runs tasks (`withTasks`); without them, no `tasks` capability.
  * @returns Capabilities.
  */
-export function capabilitiesFor(version: string, authenticated = false): Record<string, unknown> {
+export function capabilitiesFor(version: string, authenticated = false, tasks = true): Record<string, unknown> {
   const caps: Record<string, unknown> = {
     tools: { listChanged: true },
     resources: { subscribe: true, listChanged: true },
@@ -462,7 +463,7 @@ export function capabilitiesFor(version: string, authenticated = false): Record<
   if (version >= '2025-03-26') caps.completions = {};
   // TK1-01: task-augmented tools/call, tasks/get|result|cancel; tasks/list only with an authenticated owner
   // (TK1-10: without one, ids are the only protection and listing SHOULD NOT be offered).
-  if (version === '2025-11-25') caps.tasks = authenticated ? { list: {}, cancel: {}, requests: { tools: { call: {} } } } : { cancel: {}, requests: { tools: { call: {} } } };
+  if (tasks && version === '2025-11-25') caps.tasks = authenticated ? { list: {}, cancel: {}, requests: { tools: { call: {} } } } : { cancel: {}, requests: { tools: { call: {} } } };
   return caps;
 }
 

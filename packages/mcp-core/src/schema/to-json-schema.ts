@@ -3,9 +3,11 @@
  */
 
 import type { StandardJSONSchemaV1 } from '@standard-schema/spec';
-import { toJsonSchema as valibotToJsonSchema } from '@valibot/to-json-schema';
 import { ensureObjectSchema } from './object-schema';
 import { valibotConversionConfig } from './valibot-options';
+import { conversionError } from './conversion-error';
+import { fromValibot } from './valibot-json-schema';
+import type { ValibotConverter } from './valibot-json-schema';
 import { hasStandardJsonSchema, hasStandardProps, isStandardSchema, standardVendor } from './standard';
 
 /** Which side of a schema with transforms to describe: what it accepts, or what it produces. */
@@ -25,20 +27,6 @@ function libraryOptionsFor(vendor: string, io: SchemaIo): Record<string, unknown
   return undefined;
 }
 
-/** The error message of anything thrown. */
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A TypeError for a schema library that failed to convert. */
-function conversionError(vendor: string, io: SchemaIo, cause: unknown): TypeError {
-  return new TypeError(
-    `Could not convert the ${vendor} ${io} schema to JSON Schema: ${messageOf(cause)}. ` +
-      'Pass a raw JSON Schema object for this schema instead.',
-    { cause },
-  );
-}
-
 /** Converts with the Standard JSON Schema interface, 2020-12 first, then draft-07. */
 function fromStandardJsonSchema(schema: StandardJSONSchemaV1, io: SchemaIo, vendor: string): unknown {
   const convert = schema['~standard'].jsonSchema[io];
@@ -52,18 +40,6 @@ function fromStandardJsonSchema(schema: StandardJSONSchemaV1, io: SchemaIo, vend
     }
   }
   throw conversionError(vendor, io, firstError);
-}
-
-/** Converts a valibot schema with `@valibot/to-json-schema`, skipping what it cannot express. */
-function fromValibot(schema: unknown, io: SchemaIo): unknown {
-  try {
-    return valibotToJsonSchema(schema as Parameters<typeof valibotToJsonSchema>[0], {
-      ...valibotConversionConfig(io),
-      target: 'draft-2020-12',
-    });
-  } catch (err) {
-    throw conversionError('valibot', io, err);
-  }
 }
 
 /** Drops the top-level `$schema` of a converted schema and checks input schemas are objects. */
@@ -101,9 +77,30 @@ function finish(converted: unknown, io: SchemaIo, vendor: string): Record<string
  * ```
  */
 export function toJsonSchema(schema: unknown, io: SchemaIo = 'input'): Record<string, unknown> {
+  return convertSchema(schema, io, fromValibot);
+}
+
+/**
+ * {@link toJsonSchema} with the valibot converter given, or left out: a lean server (`createLeanMcp` without
+ * `withValibotJsonSchema`) converts what implements Standard JSON Schema and takes raw JSON Schema as is, and
+ * refuses a plain valibot schema with a message that says how to get it converted.
+ * @param schema A Standard Schema or a raw JSON Schema object.
+ * @param io Which side to describe.
+ * @param valibot The converter for valibot schemas without `~standard.jsonSchema`, if the server has it.
+ * @returns The JSON Schema object.
+ */
+export function convertSchema(schema: unknown, io: SchemaIo, valibot: ValibotConverter | undefined): Record<string, unknown> {
   const vendor = standardVendor(schema) ?? 'unknown';
   if (hasStandardJsonSchema(schema)) return finish(fromStandardJsonSchema(schema, io, vendor), io, vendor);
-  if (vendor === 'valibot' && isStandardSchema(schema)) return finish(fromValibot(schema, io), io, vendor);
+  if (vendor === 'valibot' && isStandardSchema(schema)) {
+    if (valibot === undefined) {
+      throw new TypeError(
+        'This server converts no plain valibot schemas to JSON Schema: build it with createMcp, or add withValibotJsonSchema ' +
+          'to createLeanMcp, or wrap the schema with toStandardJsonSchema from @valibot/to-json-schema.',
+      );
+    }
+    return finish(valibot(schema, io), io, vendor);
+  }
   if (hasStandardProps(schema)) {
     throw new TypeError(
       `Cannot convert a schema from "${vendor}" to JSON Schema: it does not implement Standard JSON Schema ` +

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { testServers } from '../../test-support/servers';
 import { URL_, openSession, post } from '../../test-support/http';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { post } from '../../test-support/http';
 import { within } from '../../test-support/timing';
 import { testServers } from '../../test-support/servers';
-import type { Mcp } from '../create-mcp';
+import type { Mcp } from '../mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { InputPending, inputRequired, isInputPending, isInputRequired, missingCapability, missingCapabilityError, validAnswer } from './mrtr';

@@ -2,6 +2,8 @@ import * as v from 'valibot';
 import { describe, expect, it, vi } from 'vitest';
 import { McpError } from '../errors';
 import { RawJson } from '../jsonrpc/serialize';
+import { fromValibot } from '../schema/valibot-json-schema';
+import { UriTemplate } from '../uri-template/index';
 import { Registry } from './registry';
 import type { ListKind } from './registry';
 import type { CallToolResult } from './types';
@@ -12,7 +14,8 @@ const read = (uri: string) => ({ contents: [{ uri, text: '' }] });
 /** A registry and the list of onChange calls. */
 function setup(pageSize = 100): { registry: Registry; changes: ListKind[] } {
   const changes: ListKind[] = [];
-  return { registry: new Registry(pageSize, (k) => changes.push(k)), changes };
+  const features = { compileTemplate: (t: string) => new UriTemplate(t), valibot: fromValibot, tasks: true };
+  return { registry: new Registry(pageSize, (k) => changes.push(k), features), changes };
 }
 
 const parse = (raw: RawJson) => JSON.parse(raw.json) as Record<string, unknown> & { nextCursor?: string };
@@ -294,5 +297,35 @@ describe('Registry resources, templates and prompts', () => {
 describe('Registry pageSize validation', () => {
   it.each([0, -1, 1.5, Number.NaN])('rejects pageSize %s instead of looping forever or dropping items', (size) => {
     expect(() => new Registry(size, () => {})).toThrow(RangeError);
+  });
+});
+
+describe('Registry without the optional features (createLeanMcp)', () => {
+  const lean = () => new Registry(100, () => {});
+
+  it('refuses a resource template and names withResourceTemplates', () => {
+    expect(() => lean().addTemplate('file', 'file:///{path}', {}, () => read('file:///x'))).toThrow(/withResourceTemplates/);
+  });
+
+  it('refuses a tool that runs as a task and names withTasks', () => {
+    expect(() => lean().addTool('slow', { task: { support: 'optional' } }, ok)).toThrow(/withTasks/);
+  });
+
+  it('takes a tool whose task support is "forbidden": it never runs as a task', () => {
+    const registry = lean();
+    registry.addTool('plain', { task: { support: 'forbidden' } }, ok);
+    expect(registry.tools.get('plain')?.task).toBeUndefined();
+  });
+
+  it('refuses a plain valibot schema and says how to convert it', () => {
+    expect(() => lean().addTool('echo', { inputSchema: v.object({ text: v.string() }) }, ok)).toThrow(/withValibotJsonSchema.*toStandardJsonSchema/);
+  });
+
+  it('takes raw JSON Schema and Standard JSON Schema without the valibot converter', async () => {
+    const { toStandardJsonSchema } = await import('@valibot/to-json-schema');
+    const registry = lean();
+    registry.addTool('raw', { inputSchema: { type: 'object', properties: { a: { type: 'string' } } } }, ok);
+    registry.addTool('wrapped', { inputSchema: toStandardJsonSchema(v.object({ text: v.string() })) }, ok);
+    expect(registry.tools.get('wrapped')?.wire.inputSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
   });
 });

@@ -3,8 +3,9 @@
  * invalidated only when a registration changes (and then `list_changed` goes out).
  */
 import { RawJson } from '../jsonrpc/serialize';
-import { toJsonSchema } from '../schema/index';
-import { UriTemplate } from '../uri-template/index';
+import { convertSchema } from '../schema/to-json-schema';
+import type { ValibotConverter } from '../schema/valibot-json-schema';
+import type { UriTemplate } from '../uri-template/index';
 import { headerParamsOf, withHeaderParams } from '../http/mirror-headers';
 import type { HeaderParam } from '../http/mirror-headers';
 import { encodeCursor, decodeCursor } from './pagination';
@@ -148,6 +149,16 @@ function checkTaskConfig(tool: string, task: ToolTaskConfig | undefined): void {
   }
 }
 
+/** What a server was built with beyond the base (`createMcp` has all of it; `createLeanMcp` what it was given). */
+export interface RegistryFeatures {
+  /** Parses an RFC 6570 URI template (`withResourceTemplates`). */
+  readonly compileTemplate?: (template: string) => UriTemplate;
+  /** Converts plain valibot schemas to JSON Schema (`withValibotJsonSchema`). */
+  readonly valibot?: ValibotConverter;
+  /** Whether tools may run as tasks (`withTasks`). */
+  readonly tasks?: boolean;
+}
+
 /**
  * Holds every registration; lists come from pages computed once per change.
  */
@@ -159,18 +170,20 @@ export class Registry {
   #pages = new Map<string, Pages>();
 
   /**
-   * @param pageSize Items per list page.
-   * @param onChange Called after a registration changes.
-   */
-  /**
    * Fields every 2026-07-28 list page carries besides the items (resultType, ttlMs, cacheScope, _meta); CACHE-02:
    * one cacheScope for all pages of a list.
    */
   modernPageFields: Record<string, unknown> = { resultType: 'complete' };
 
+  /**
+   * @param pageSize Items per list page.
+   * @param onChange Called after a registration changes.
+   * @param features What the server was built with beyond the base; registrations that need a missing one throw.
+   */
   constructor(
     private readonly pageSize: number,
     private readonly onChange: (kind: ListKind) => void,
+    private readonly features: RegistryFeatures = {},
   ) {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   }
@@ -183,16 +196,19 @@ export class Registry {
     if (raw !== undefined && !('~standard' in raw) && raw.type !== 'object') {
       throw new TypeError(`Tool "${name}": a raw JSON Schema inputSchema must have type "object" (TOOL-02)`);
     }
-    let inputSchema = config.inputSchema === undefined ? { type: 'object', properties: {} } : toJsonSchema(config.inputSchema, 'input');
+    let inputSchema = config.inputSchema === undefined ? { type: 'object', properties: {} } : convertSchema(config.inputSchema, 'input', this.features.valibot);
     if (config.headers !== undefined) inputSchema = withHeaderParams(name, inputSchema, config.headers);
     const headerParams = headerParamsOf(name, inputSchema);
     checkTaskConfig(name, config.task);
+    if (config.task !== undefined && (config.task.support ?? 'forbidden') !== 'forbidden' && this.features.tasks !== true) {
+      throw new TypeError(`Tool "${name}" runs as a task, and this server has no tasks: build it with createMcp, or add withTasks to createLeanMcp`);
+    }
     const wire = defined({
       name,
       title: config.title,
       description: config.description,
       inputSchema,
-      outputSchema: config.outputSchema === undefined ? undefined : toJsonSchema(config.outputSchema, 'output'),
+      outputSchema: config.outputSchema === undefined ? undefined : convertSchema(config.outputSchema, 'output', this.features.valibot),
       annotations: config.annotations,
       icons: config.icons,
       // TK1-01: 2025-11-25 sessions learn a tool's task support from its listing.
@@ -239,9 +255,15 @@ export class Registry {
     if (this.templates.has(name)) throw new TypeError(`Resource template "${name}" is already registered`);
     const { complete: _c, list: _l, cache: _h, ...meta } = config;
     checkCacheHint(`Resource template "${name}"`, config.cache);
+    const compile = this.features.compileTemplate;
+    if (compile === undefined) {
+      throw new TypeError(
+        `Resource template "${name}": this server has no URI templates: build it with createMcp, or add withResourceTemplates to createLeanMcp`,
+      );
+    }
     const entry: TemplateEntry = {
       name,
-      template: new UriTemplate(uriTemplate),
+      template: compile(uriTemplate),
       config,
       wire: defined({ uriTemplate, name, ...meta }),
       handler,

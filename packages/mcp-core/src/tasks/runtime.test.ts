@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred, sleep, within } from '../../test-support/timing';
 import { createMcp } from '../create-mcp';
-import type { Mcp, McpOptions } from '../create-mcp';
+import type { Mcp, McpOptions } from '../mcp';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { inputRequired } from '../server/mrtr';

@@ -7,7 +7,6 @@
  * announced as a `tasks/status` bus event (TKX-09), which listen streams that asked for the task turn into
  * `notifications/tasks`.
  */
-import { isPlainObject } from '../plain-object';
 import type { TaskStatusEvent } from '../bus/bus';
 import { McpError, isMcpError, toErrorObject } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
@@ -22,12 +21,12 @@ import type { RequestContext } from '../types';
 import { StatelessContext } from '../http/stateless-context';
 import { StatelessExchange } from '../http/stateless-exchange';
 import type { StatelessStreamSettings } from '../http/stateless-exchange';
+import { taskState } from './extension';
 import { isTerminal } from './machine';
 import { TaskStoreFullError, createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
 import type { TaskRecord, TaskStore } from './store';
 
-/** The 2026 extension id (checklist §8.2). */
-export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+export { TASKS_EXTENSION, taskFields, taskState } from './extension';
 
 /** Resolved task settings. */
 export interface TaskRuntimeSettings {
@@ -74,40 +73,6 @@ export type TaskWire = '2025' | '2026';
 
 /** The outcome of one handler run. */
 export type Outcome = { ok: unknown } | { error: unknown };
-
-/**
- * The task handle fields common to every 2026 answer about a task (TKX-03): ISO times, `ttlMs`, `pollIntervalMs`.
- * @param record The task.
- * @returns The wire fields.
- */
-export function taskFields(record: TaskRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    taskId: record.taskId,
-    status: record.status,
-    createdAt: new Date(record.createdAt).toISOString(),
-    lastUpdatedAt: new Date(record.lastUpdatedAt).toISOString(),
-    ttlMs: record.ttlMs,
-  };
-  if (record.statusMessage !== undefined) out.statusMessage = record.statusMessage;
-  if (record.pollIntervalMs !== undefined) out.pollIntervalMs = record.pollIntervalMs;
-  return out;
-}
-
-
-/**
- * The full 2026 task state, as `tasks/get` shows it (TKX-03, TKX-04, TKX-07) and `notifications/tasks` carries it
- * (TKX-09): {@link taskFields}, plus `result` (with `resultType: "complete"`) when completed, `error` when failed,
- * and the open `inputRequests` when input_required. Without `resultType` and `_meta`, which the answer adds.
- * @param record The task.
- * @returns The wire fields.
- */
-export function taskState(record: TaskRecord): Record<string, unknown> {
-  const out = taskFields(record);
-  if (record.status === 'completed' && isPlainObject(record.result)) out.result = { ...record.result, resultType: 'complete' };
-  if (record.status === 'failed' && record.error !== undefined) out.error = record.error;
-  if (record.status === 'input_required' && record.inputRequests !== undefined) out.inputRequests = record.inputRequests;
-  return out;
-}
 
 /** Tasks of this process over a store. */
 export class TaskRuntime {

@@ -1,0 +1,298 @@
+/**
+ * @module The server builder behind `createMcp` and `createLeanMcp`: one registry, both eras, and the optional parts
+ * of a feature kit.
+ */
+import { createMemoryEventStore } from './events/index';
+import { ErrorCode } from './jsonrpc/codes';
+import { errorText, messageText } from './jsonrpc/serialize';
+import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
+import { errorResponse, jsonResponse, nullIdFor } from './http/responses';
+import { isResponse, nativeResponse } from './http/text-response';
+import { createMemoryBus } from './bus/index';
+import type { McpEvent } from './bus/index';
+import { readPost } from './http/post';
+import { StatelessHttp, isStatelessRequest } from './http/stateless';
+import { StreamableHttp, capabilitiesFor } from './http/streamable';
+import { createRequestStateCodec } from './mrtr/request-state';
+import { METHODS } from './server/handlers';
+import { TASKS_EXTENSION } from './tasks/extension';
+import { META_SERVER_INFO } from './protocol/envelope';
+import { isModernVersion } from './protocol/versions';
+import { Registry, checkCacheHint } from './server/registry';
+import type { ListKind } from './server/registry';
+import { createMemorySessionStore } from './session/index';
+import type { CacheHint, Registration, ToolConfig, ToolHandler } from './server/types';
+import type { FeatureKit } from './features/kit';
+import type { Mcp, McpOptions } from './mcp';
+import type { FetchHandler, RequestContext } from './types';
+
+const MiB = 1024 * 1024;
+
+const pathnameOf = (url: string): string => {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  let end = url.length;
+  const q = url.indexOf('?', start);
+  if (q !== -1) end = q;
+  const h = url.indexOf('#', start);
+  if (h !== -1 && h < end) end = h;
+  return url.slice(start, end);
+};
+
+/** Whether `path` is `route` or ends with it on a segment boundary (mounting under a prefix). */
+const routeMatches = (path: string, route: string): boolean =>
+  path === route || (path.endsWith(route) && route.startsWith('/') && path.length > route.length);
+
+const hostOfUrl = (url: string): string => {
+  const scheme = url.indexOf('://');
+  const from = scheme === -1 ? 0 : scheme + 3;
+  const end = url.indexOf('/', from);
+  return url.slice(from, end === -1 ? url.length : end);
+};
+
+const methodNotAllowed = (method: string, allow: string, nullId: boolean): Response =>
+  errorResponse(405, ErrorCode.InvalidRequest, `Method ${method} is not allowed here; use ${allow.replace(', DELETE', ' or DELETE')}`, {
+    headers: { allow },
+    nullId,
+  });
+
+/**
+ * Builds a server from its options and the optional parts it has (see `createMcp`, `createLeanMcp`).
+ * @param options Identity, endpoint and limits.
+ * @param kit The optional parts.
+ * @returns The server.
+ * @throws TypeError for an option whose feature is missing (`tasks` without tasks, say).
+ */
+export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
+  for (const [option, part, feature] of [
+    ['tasks', kit.tasks, 'withTasks'],
+    ['maxListenStreams', kit.listen, 'withListen'],
+  ] as const) {
+    if (options[option] !== undefined && part === undefined) {
+      throw new TypeError(`The ${option} option needs the ${feature} feature: build the server with createMcp, or add ${feature} to createLeanMcp`);
+    }
+  }
+  if (options.legacySse !== undefined && options.legacySse !== false && kit.legacySse === undefined) {
+    throw new TypeError('The legacySse option needs the withLegacySse feature: build the server with createMcp, or add withLegacySse to createLeanMcp');
+  }
+  const onError = options.onError ?? ((e: unknown) => console.error('[mcp]', e));
+  const endpoint = options.endpoint === undefined ? '/mcp' : options.endpoint;
+  const allowedHosts = normaliseAllowlist(options.allowedHosts ?? LOOPBACK_HOSTS);
+  const allowedOrigins = normaliseAllowlist(options.allowedOrigins ?? LOOPBACK_HOSTS);
+  const events = options.eventStore === false ? undefined : (options.eventStore ?? createMemoryEventStore());
+  const serverInfo: Record<string, unknown> = { name: options.name, version: options.version };
+  for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
+
+  const bus = options.bus ?? createMemoryBus({ onError });
+  /** Announces an event; rejects when the event is invalid or the bus fails. */
+  const publish = async (event: McpEvent): Promise<void> => {
+    await bus.publish(event);
+  };
+  /** The server's own announcements: a failing bus is reported, not thrown into a registration. */
+  const announce = (event: McpEvent): void => void publish(event).catch(onError);
+  let pending: Set<ListKind> | undefined;
+  const changed = (kind: ListKind) => {
+    // Coalesce registrations made in one tick into one notification per list (TOOL-06).
+    if (pending === undefined) {
+      pending = new Set();
+      queueMicrotask(() => {
+        const kinds = pending!;
+        pending = undefined;
+        for (const k of kinds) announce({ type: `${k}/list_changed` });
+      });
+    }
+    pending.add(kind);
+  };
+  const registry = new Registry(options.pageSize ?? 100, changed, { compileTemplate: kit.compileTemplate, valibot: kit.valibot, tasks: kit.tasks !== undefined });
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? MiB;
+  const transport = new StreamableHttp(registry, {
+    maxBodyBytes,
+    keepAliveMs,
+    maxBufferedBytes,
+    clientRequestTimeoutMs: options.clientRequestTimeoutMs ?? 60_000,
+    retryMs: options.retryMs ?? 1000,
+    idleTimeoutMs: options.sessions?.idleTimeoutMs ?? 30 * 60_000,
+    maxSessions: options.sessions?.maxSessions ?? 10_000,
+    store: options.sessions?.store ?? createMemorySessionStore(),
+    events,
+    serverInfo,
+    instructions: options.instructions,
+    onError,
+  });
+
+
+  const Legacy = kit.legacySse;
+  const sse =
+    options.legacySse === false || Legacy === undefined
+      ? undefined
+      : {
+          ssePath: options.legacySse?.ssePath ?? '/sse',
+          messagesPath: options.legacySse?.messagesPath ?? '/messages',
+        };
+  const legacy = sse === undefined || Legacy === undefined ? undefined : new Legacy(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
+
+  checkCacheHint('createMcp', options.cache);
+  const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
+  // DISC-02, M-10: the tasks extension is declared under extensions only (DUAL-09: never as the 2025 `tasks`).
+  const modernCaps: Record<string, unknown> = capabilitiesFor('2025-11-25', false, false);
+  if (kit.tasks !== undefined) modernCaps.extensions = { [TASKS_EXTENSION]: {} };
+  // Without listen streams a stateless client has no way to hear a change (SUB-01), so none is promised.
+  if (kit.listen === undefined) {
+    for (const key of ['tools', 'resources', 'prompts'] as const) modernCaps[key] = {};
+  }
+  const Listen = kit.listen;
+  const listen = Listen === undefined ? undefined : new Listen({
+    keepAliveMs,
+    maxBufferedBytes,
+    maxStreams: options.maxListenStreams ?? 10_000,
+    honours: { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true, resourceSubscriptions: true },
+    resultMeta: { [META_SERVER_INFO]: serverInfo },
+  });
+  registry.modernPageFields = { resultType: 'complete', ttlMs: cache.ttlMs, cacheScope: cache.scope, _meta: { [META_SERVER_INFO]: serverInfo } };
+  const statelessCounters = { streams: 0 };
+  const taskTtl = options.tasks?.ttlMs ?? 60 * 60_000;
+  const taskPoll = options.tasks?.pollIntervalMs ?? 1000;
+  for (const [k, n] of [['tasks.ttlMs', taskTtl], ['tasks.pollIntervalMs', taskPoll]] as const) {
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${k} must be a positive integer, got ${n}`);
+  }
+  const taskKit = kit.tasks;
+  const tasks = taskKit === undefined ? undefined : new taskKit.TaskRuntime(registry, METHODS['tools/call']!, {
+    store: options.tasks?.store ?? taskKit.createMemoryTaskStore(),
+    ttlMs: taskTtl,
+    pollIntervalMs: taskPoll,
+    stream: { keepAliveMs, maxBufferedBytes, counters: statelessCounters },
+    onError,
+    // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
+    publish: announce,
+  });
+  if (taskKit !== undefined && tasks !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, options.pageSize ?? 100, onError);
+  const stateless = new StatelessHttp(registry, {
+    counters: statelessCounters,
+    tasks,
+    keepAliveMs,
+    maxBufferedBytes,
+    serverInfo,
+    instructions: options.instructions,
+    capabilities: modernCaps,
+    cache,
+    requestState: createRequestStateCodec(options.requestState),
+    listen,
+    onError,
+  });
+  // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status
+  // changes are 2026 listen-stream notifications only (TKX-09): 2025 sessions have no `notifications/tasks`.
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'tasks/status') {
+      // TK1-08: a 2025-11-25 task's status changes go to the GET stream of the session that created it (MAY).
+      if (event.session !== undefined && taskKit !== undefined) {
+        transport.sessions.get(event.session)?.sendUnrelated(messageText('notifications/tasks/status', taskKit.task2025FromState(event.task)));
+      }
+      return listen?.dispatch(event);
+    }
+    if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
+    else transport.broadcast(messageText(`notifications/${event.type}`, {}));
+    listen?.dispatch(event);
+  });
+
+  let closed = false;
+  const route = async (request: Request, rctx?: RequestContext): Promise<Response> => {
+    try {
+      if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId: nullIdFor(request) });
+      const path = pathnameOf(request.url);
+      let route: 'mcp' | 'sse' | 'messages' = 'mcp';
+      if (sse !== undefined && routeMatches(path, sse.ssePath)) route = 'sse';
+      else if (sse !== undefined && routeMatches(path, sse.messagesPath)) route = 'messages';
+      else if (endpoint !== null && !routeMatches(path, endpoint)) {
+        return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId: nullIdFor(request) });
+      }
+      // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
+      const host = request.headers.get('host') ?? hostOfUrl(request.url);
+      if (!hostAllowed(host, allowedHosts)) {
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId: nullIdFor(request) });
+      }
+      const origin = request.headers.get('origin');
+      if (origin !== null && !originAllowed(origin, allowedOrigins)) {
+        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId: nullIdFor(request) });
+      }
+      if (route === 'sse') {
+        if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullIdFor(request));
+        return legacy!.get(request, rctx, rctx?.mountPath ?? path.slice(0, path.length - sse!.ssePath.length));
+      }
+      if (route === 'messages') {
+        if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullIdFor(request));
+        return await legacy!.post(request, rctx);
+      }
+      switch (request.method) {
+        case 'POST': {
+          const read = await readPost(request, rctx, maxBodyBytes);
+          if (isResponse(read)) return read;
+          // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06).
+          if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
+            return await stateless.post(read.body, request, rctx, read.accepts);
+          }
+          return await transport.postParsed(read.body, request, rctx, read.accepts);
+        }
+        case 'GET':
+        case 'DELETE': {
+          // MH-01: no GET or DELETE in 2026-07-28.
+          const pv = request.headers.get('mcp-protocol-version');
+          if (pv !== null && isModernVersion(pv.trim())) return methodNotAllowed(request.method, 'POST', false);
+          return request.method === 'GET' ? await transport.get(request, rctx) : await transport.delete(request, rctx);
+        }
+        default:
+          return methodNotAllowed(request.method, 'GET, POST, DELETE', nullIdFor(request));
+      }
+    } catch (error) {
+      onError(error);
+      return jsonResponse(errorText(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }), 500);
+    }
+  };
+
+  // Lazy responses only for adapters that asked for them; everyone else (Bun, Deno, frameworks) gets native ones.
+  const handle: FetchHandler = (request, rctx) =>
+    rctx?.lazyResponse === true ? route(request, rctx) : route(request, rctx).then(nativeResponse);
+
+  const registration = (remove: () => void): Registration => ({ remove });
+
+  return {
+    handle,
+    tool: (name, config, handler) => registration(registry.addTool(name, config as ToolConfig, handler as ToolHandler<any>)),
+    resource: (name, uri, config, handler) => registration(registry.addResource(name, uri, config, handler)),
+    resourceTemplate: (name, uriTemplate, config, handler) => registration(registry.addTemplate(name, uriTemplate, config, handler)),
+    prompt: (name, config, handler) => registration(registry.addPrompt(name, config, handler)),
+    resourceUpdated: (uri) => {
+      if (typeof uri !== 'string' || uri === '') throw new TypeError('resourceUpdated(uri) needs a non-empty URI string');
+      announce({ type: 'resources/updated', uri });
+    },
+    publish,
+    stats: () => {
+      // Each task of this process holds one expiry timer.
+      const runningTasks = tasks?.running ?? 0;
+      let inflight = stateless.inflight;
+      for (const s of transport.sessions.values()) inflight += s.inflight.size;
+      const { connections, pendingClientRequests } = transport.stats;
+      const memory = events as { stats?: () => { events: number } } | undefined;
+      return {
+        sessions: transport.sessions.size,
+        connections: connections + statelessCounters.streams,
+        inflight,
+        pendingClientRequests,
+        listenStreams: listen?.count ?? 0,
+        tasks: runningTasks,
+        timers:
+          (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + (listen?.timers ?? 0) + runningTasks,
+        bufferedEvents: memory?.stats?.().events ?? 0,
+      };
+    },
+    close: async () => {
+      closed = true;
+      unsubscribe();
+      listen?.close();
+      tasks?.close();
+      transport.close();
+    },
+  };
+}
