@@ -176,6 +176,12 @@ export function judge(goal, r, results) {
   return { measured, verdict: `**missed by ${by(goal.min !== undefined ? goal.min / x : x / goal.max)}**` };
 }
 
+/** What the same one-tool server weighs with `createMcp` (every feature), when results.json has it. */
+const fullBundleNote = (ours) => {
+  const full = ours.find((r) => r.bundleFull?.gzip)?.bundleFull;
+  return full ? ` Built with \`createMcp\` (every feature) it is ${kb(full.min)} / ${kb(full.gzip)} KiB.` : '';
+};
+
 /** The "Targets of issue #7 against this run" table: one column pair (measured, verdict) per @x/mcp row present. */
 export function targetsMarkdown(results, meta) {
   const ours = OURS.map((n) => results.find((r) => r.name === n)).filter(Boolean);
@@ -193,7 +199,7 @@ export function targetsMarkdown(results, meta) {
       `Generated from the results above by \`bench/report.mjs\`. Ratios are to rows of the same run; "÷ official SDK v2" is ${vsSdk}.`,
       '"missed by N×" is the factor between the wanted bound and the measured value.',
       '1 KB is taken as 1,024 B and 15 kB as 15,000 B (gzip -9 of the esbuild bundle).',
-      'The bundle is the node-http one-tool server; the Bun and Deno columns repeat it.',
+      `The bundle is the node-http one-tool server built with \`createLeanMcp\` (both eras and sessions, no optional feature); the Bun and Deno columns repeat it.${fullBundleNote(ours)}`,
       'Heap per idle session comes from `node --expose-gc bench/w4-heap.mjs --write` (in process, ours-node only), shown when results.json holds it.',
     ].join(' '),
   );
@@ -237,7 +243,8 @@ const NOTES = `## What each column is
   allocator's and GC's slack, so it is an upper bound and noisy. Heap per idle session is measured apart, in process,
   by \`bench/w4-heap.mjs\` (@x/mcp on Node only) and shown in the targets table when results.json holds it.
 - **W5**: from \`spawn\` to the first answered \`tools/call\` (initialize, initialized, call; the DELETE that closes the probe's session comes after), polling every 5 ms; the median of one start per round, each after an untimed warm-up start that brings the runtime and the server's files into the page cache.
-- **bundle**: a one-tool server (\`echo\`, the peer's documented schema style: JSON Schema for @x/mcp, zod 4 for the
+- **bundle**: a one-tool server (\`echo\`, the peer's documented schema style: JSON Schema for @x/mcp, built with
+  \`createLeanMcp\`, the size-conscious entry (its \`createMcp\` size is in the targets note); zod 4 for the
   others, so zod is inside their bundles) bundled by esbuild (\`--bundle --minify --platform=node --format=esm\`), then gzip -9.
   The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun and Deno rows repeat the node-http bundle.
 - **Ratios**: the second ratio is to the official SDK v2 row of the same run (the header above the ratio table says

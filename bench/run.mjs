@@ -63,7 +63,13 @@ const BUNDLES = {
   bare: `import { createServer } from 'node:http';
 const b = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'hello' }] } });
 createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'content-type': 'application/json' }).end(b)); }).listen(3000);`,
-  'ours-node': `import { createMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
+  // The size-conscious way: createLeanMcp with no optional feature (both eras and sessions stay; see docs/lean.md).
+  'ours-node': `import { createLeanMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
+const mcp = createLeanMcp({ name: 'b', version: '0' });
+mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+await serve({ fetch: mcp.handle, port: 3000 });`,
+  // The same server with createMcp: every feature (tasks, listen, HTTP+SSE, URI templates, valibot conversion).
+  'ours-node-full': `import { createMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
 const mcp = createMcp({ name: 'b', version: '0' });
 mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
 await serve({ fetch: mcp.handle, port: 3000 });`,
@@ -376,6 +382,7 @@ async function main() {
   for (const r of runs) {
     const res = r.error === undefined ? summarise(r) : { name: r.name, label: r.label, error: r.error };
     res.bundle = await bundleSize(r.name.startsWith('ours') ? 'ours-node' : r.name).catch((e) => ({ error: e.message }));
+    if (r.name.startsWith('ours')) res.bundleFull = await bundleSize('ours-node-full').catch((e) => ({ error: e.message }));
     results.push(res);
   }
   const cpu = cpus();
