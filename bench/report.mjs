@@ -261,7 +261,8 @@ const NOTES = `## What each column is
   its docs show). tmcp and mcp-lite (with \`InMemorySessionAdapter\`) run on node:http through
   \`@remix-run/node-fetch-server\`, as tmcp's README shows.
 - **Load generator**: \`bench/load.mjs\`, undici \`Pool\` with exactly N keep-alive connections and one request in flight
-  per connection, bounded by time and by request count; latency percentiles from every sample. It is a single Node
+  per connection (sent with \`dispatch\`, the body collected as bytes), bounded by time and by request count; latency
+  percentiles from every sample. It is a single Node
   process on one core, so at the top end (bare node:http, Bun) **the generator, not the server, may be the limit**:
   those ratios understate the gap. wrk was not used.
 `;
