@@ -393,7 +393,7 @@ async function main() {
     seconds,
     repeat,
     sessions,
-    generator: 'bench/load.mjs (undici Pool, keep-alive, one request in flight per connection)',
+    generator: 'bench/load.mjs (undici Pool.dispatch, keep-alive, one request in flight per connection)',
   };
   writeFileSync(opt('--out', join(HERE, 'results.json')), JSON.stringify({ meta, results }, null, 2) + '\n');
   console.log(`${markdown(meta, results)}\n\n${targetsMarkdown(results, meta)}`);
