@@ -453,7 +453,7 @@ export class StreamableHttp implements SessionHost {
  * @param tasks Whether the server runs tasks (`withTasks`); without them, no `tasks` capability.
  * @returns Capabilities.
  */
-export function capabilitiesFor(version: string, authenticated = false, tasks = true): Record<string, unknown> {
+export function capabilitiesFor(version: string, authenticated: boolean, tasks: boolean): Record<string, unknown> {
   const caps: Record<string, unknown> = {
     tools: { listChanged: true },
     resources: { subscribe: true, listChanged: true },

@@ -16,7 +16,7 @@ import { inputRequired } from '../server/mrtr';
 import type { ElicitResult, HandlerContext } from '../server/types';
 import type { AuthInfo, RequestContext } from '../types';
 import { createMemoryTaskStore } from './memory-store';
-import { TASKS_EXTENSION } from './runtime';
+import { TASKS_EXTENSION } from './extension';
 
 const URL_ = 'http://localhost/mcp';
 const V = '2026-07-28';

@@ -26,8 +26,6 @@ import { isTerminal } from './machine';
 import { TaskStoreFullError, createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
 import type { TaskRecord, TaskStore } from './store';
 
-export { TASKS_EXTENSION, taskFields, taskState } from './extension';
-
 /** Resolved task settings. */
 export interface TaskRuntimeSettings {
   readonly store: TaskStore;
