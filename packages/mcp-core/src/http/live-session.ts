@@ -469,7 +469,7 @@ export class LiveSession implements StreamHost, SessionOps, ExchangeHost, Sessio
       busy.inflight?.clear();
       for (const p of [...(busy.pending?.values() ?? [])]) p.reject(new McpError(ErrorCode.InternalError, 'The session ended'));
     }
-    for (const s of [...this.streams.values()]) s.close();
+    if (this.streams.size > 0) for (const s of [...this.streams.values()]) s.close();
     this.standalone?.close();
     this.channel?.close();
     this.host.forget(this);

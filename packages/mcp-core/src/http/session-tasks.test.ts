@@ -154,6 +154,11 @@ describe('the 2025 wire through mcp.handle', () => {
     expect(alice.init.result.capabilities.tasks).toEqual({ list: {}, cancel: {}, requests: { tools: { call: {} } } });
     const old = await open(mcp, '2025-06-18', { authInfo: { subject: 'alice' } });
     expect(old.init.result.capabilities).not.toHaveProperty('tasks');
+    // The result text is built once per version and authentication: an anonymous session after alice's still gets
+    // the anonymous answer.
+    const anonAgain = await open(mcp);
+    expect(anonAgain.init.result).toEqual(anon.init.result);
+    expect(anonAgain.init.result.capabilities.tasks).not.toHaveProperty('list');
   });
 
   it('CreateTaskResult is exactly {task}; tasks/get and tasks/cancel answer the flat Task (TK1-03..05, TK1-07)', async () => {

@@ -7,7 +7,7 @@ import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify } from '../jsonrpc/messages';
 import type { Classified, JsonRpcNotification, JsonRpcRequest } from '../jsonrpc/messages';
-import { errorText, resultText } from '../jsonrpc/serialize';
+import { RawJson, errorText, resultText } from '../jsonrpc/serialize';
 import { CancelledParams, InitializeParams } from '../protocol/params';
 import { LEGACY_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
 import type { Call } from '../server/call';
@@ -64,7 +64,8 @@ export class StreamableHttp implements SessionHost {
   /** The memory store's by-reference write, when the store is a memory store (see `memoryStoreLink`). */
   readonly #link: ((live: LiveRecord) => void) | undefined;
   /** `initialize` result capabilities by version and authentication: built once, only ever serialised. */
-  readonly #capabilities = new Map<string, Record<string, unknown>>();
+  /** The initialize result's JSON text per negotiated version (`+auth` when the caller is authenticated). */
+  readonly #results = new Map<string, RawJson>();
 
   /**
    * @param registry Tools, resources, prompts.
@@ -151,7 +152,8 @@ export class StreamableHttp implements SessionHost {
     const c = classify(body);
     if (c.kind === 'invalid') return this.#bare(400, c.code, c.reason, nullIdFor(request), c.id);
     if (c.kind === 'request' && c.message.method === 'initialize') return this.#initialize(c.message, rctx);
-    const session = await this.#session(request, sid, rctx);
+    let session = this.#session(request, sid, rctx);
+    if (session instanceof Promise) session = await session;
     if (isResponse(session)) return session;
     if (c.kind === 'notification') {
       this.notification(session, c.message);
@@ -202,7 +204,8 @@ export class StreamableHttp implements SessionHost {
    * @returns 200, or the session error.
    */
   async delete(request: Request, rctx: RequestContext | undefined): Promise<Response> {
-    const session = await this.#session(request, request.headers.get('mcp-session-id'), rctx);
+    let session = this.#session(request, request.headers.get('mcp-session-id'), rctx);
+    if (session instanceof Promise) session = await session;
     if (isResponse(session)) return session;
     session.close('close');
     return emptyResponse(200);
@@ -245,22 +248,31 @@ export class StreamableHttp implements SessionHost {
     return jsonResponse(errorText(id, { code, message }, nullId), status);
   }
 
-  async #session(request: Request, sid: string | null, rctx: RequestContext | undefined): Promise<LiveSession | Response> {
+  /**
+   * The caller's session, or the error to answer. A session this process holds is found without a promise (the
+   * usual case, on every request); only a miss asks the store, which may have it from another process.
+   */
+  #session(request: Request, sid: string | null, rctx: RequestContext | undefined): LiveSession | Response | Promise<LiveSession | Response> {
     if (sid === null) {
       return errorResponse(400, ErrorCode.InvalidRequest, 'Missing Mcp-Session-Id header: send initialize first (SES-04)', { nullId: nullIdFor(request) });
     }
+    const session = this.sessions.get(sid);
+    return session === undefined ? this.#storedSession(request, sid, rctx) : this.#admit(request, session, rctx);
+  }
+
+  async #storedSession(request: Request, sid: string, rctx: RequestContext | undefined): Promise<LiveSession | Response> {
+    const record = await this.settings.store.get(sid);
     let session = this.sessions.get(sid);
-    if (session === undefined) {
-      // Another process may have created it (shared store).
-      const record = await this.settings.store.get(sid);
-      if (record !== undefined && record.state !== 'closed' && !this.sessions.has(sid)) {
-        session = new LiveSession(this, record);
-        this.sessions.set(sid, session);
-        this.#startSweeper();
-      } else {
-        session = this.sessions.get(sid);
-      }
+    if (session === undefined && record !== undefined && record.state !== 'closed') {
+      session = new LiveSession(this, record);
+      this.sessions.set(sid, session);
+      this.#startSweeper();
     }
+    return this.#admit(request, session, rctx);
+  }
+
+  /** SES-08, PVH-03 and the idle clock, for a session found by id. */
+  #admit(request: Request, session: LiveSession | undefined, rctx: RequestContext | undefined): LiveSession | Response {
     // SES-08: a session is bound to the principal that created it; anyone else gets "not found".
     if (session === undefined || (session.record.subject !== undefined && session.record.subject !== rctx?.authInfo?.subject)) {
       return errorResponse(404, ErrorCode.InvalidRequest, 'Session not found: it expired or was deleted; send initialize again (SES-05)', {
@@ -283,9 +295,9 @@ export class StreamableHttp implements SessionHost {
    * @internal shared with the HTTP+SSE transport.
    * @param params The request's params.
    * @param record The session record to fill.
-   * @returns The initialize result.
+   * @returns The initialize result as JSON text (the same object for every session of one version).
    */
-  handshake(params: unknown, record: SessionRecord): Record<string, unknown> {
+  handshake(params: unknown, record: SessionRecord): RawJson {
     const parsed = v.safeParse(InitializeParams, params);
     if (!parsed.success) {
       const issue = parsed.issues[0];
@@ -300,10 +312,15 @@ export class StreamableHttp implements SessionHost {
     record.clientInfo = shareFrozen(p.clientInfo);
     const authenticated = record.subject !== undefined;
     const key = authenticated ? `${version}+auth` : version;
-    let capabilities = this.#capabilities.get(key);
-    if (capabilities === undefined) this.#capabilities.set(key, (capabilities = capabilitiesFor(version, authenticated, this.tasks !== undefined)));
-    const result: Record<string, unknown> = { protocolVersion: version, capabilities, serverInfo: this.settings.serverInfo };
-    if (this.settings.instructions !== undefined) result.instructions = this.settings.instructions;
+    // Everything in the result follows from the version and whether the caller is authenticated: its JSON text is
+    // built once per pair, not on every initialize.
+    let result = this.#results.get(key);
+    if (result === undefined) {
+      const capabilities = capabilitiesFor(version, authenticated, this.tasks !== undefined);
+      const value: Record<string, unknown> = { protocolVersion: version, capabilities, serverInfo: this.settings.serverInfo };
+      if (this.settings.instructions !== undefined) value.instructions = this.settings.instructions;
+      this.#results.set(key, (result = new RawJson(JSON.stringify(value))));
+    }
     return result;
   }
 
@@ -346,7 +363,7 @@ export class StreamableHttp implements SessionHost {
 
   #initialize(request: JsonRpcRequest, rctx: RequestContext | undefined): Response {
     const record = this.newRecord(rctx);
-    let result: Record<string, unknown>;
+    let result: RawJson;
     try {
       result = this.handshake(request.params, record);
     } catch (error) {

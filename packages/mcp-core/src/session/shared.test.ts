@@ -38,6 +38,17 @@ describe('shareFrozen', () => {
     expect(Object.isFrozen(EMPTY_OBJECT)).toBe(true);
   });
 
+  it('keeps objects whose JSON is not {} off the empty-object shortcut', () => {
+    // Only a plain object with no enumerable key takes the shortcut; a class instance, an array and an object
+    // with a toJSON are stringified like any other value.
+    class Empty {}
+    expect(shareFrozen(new Empty())).toBe(EMPTY_OBJECT);
+    expect(shareFrozen([])).toEqual([]);
+    expect(shareFrozen([])).not.toBe(EMPTY_OBJECT);
+    const custom = Object.create({ toJSON: () => ({ a: 1 }) }) as object;
+    expect(shareFrozen(custom)).toEqual({ a: 1 });
+  });
+
   it('passes primitives, undefined and values JSON cannot represent through', () => {
     expect(shareFrozen(undefined)).toBeUndefined();
     expect(shareFrozen(null)).toBeNull();

@@ -19,6 +19,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A plain object with no enumerable keys, own or inherited: its JSON text is `{}`. */
+function isEmptyPlainObject(value: object): boolean {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const _ in value) return false;
+  return true;
+}
+
 /** The frozen empty object that every session without capabilities shares. */
 export const EMPTY_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -32,6 +39,8 @@ export const EMPTY_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
 export function shareFrozen<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if ((value as object) === EMPTY_OBJECT) return value;
+  // The usual `capabilities: {}`: no stringify for it (a plain object with no own keys is `{}` in JSON too).
+  if (isEmptyPlainObject(value)) return EMPTY_OBJECT as T;
   let key: string | undefined;
   try {
     key = JSON.stringify(value);

@@ -129,6 +129,7 @@ export class TaskRuntime {
    * @param owner The owner.
    */
   async cancelOwnedBy(owner: string): Promise<void> {
+    if (this.#running.size === 0) return;
     const runs = [...this.#running.values()].filter((r) => r.owner === owner);
     await Promise.all(runs.map((r) => this.cancel(r.taskId, owner).catch(() => {})));
   }
