@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EMPTY_OBJECT, shareFrozen } from './shared';
 
 describe('shareFrozen', () => {
@@ -36,6 +36,33 @@ describe('shareFrozen', () => {
     expect(shareFrozen({})).toBe(EMPTY_OBJECT);
     expect(shareFrozen(EMPTY_OBJECT)).toBe(EMPTY_OBJECT);
     expect(Object.isFrozen(EMPTY_OBJECT)).toBe(true);
+  });
+
+  it('answers a repeat of the last value with the same copy, and never confuses values whose JSON differs', () => {
+    const info = () => ({ name: 'repeat-client', version: '2', extra: { tags: ['a', 'b'], n: 1 } });
+    const first = shareFrozen(info());
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(shareFrozen(info())).toBe(first);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+    // Same members in another order: another JSON text, another copy.
+    const reordered = shareFrozen({ version: '2', name: 'repeat-client', extra: { tags: ['a', 'b'], n: 1 } });
+    expect(reordered).not.toBe(first);
+    expect(Object.keys(reordered)).toEqual(['version', 'name', 'extra']);
+    // Values JSON writes differently from how they look: each gets what JSON.stringify makes of it.
+    shareFrozen(first);
+    expect(shareFrozen({ name: 'repeat-client', version: '2', extra: { tags: ['a', 'b'], n: Number.NaN } })).toEqual({
+      name: 'repeat-client',
+      version: '2',
+      extra: { tags: ['a', 'b'], n: null },
+    });
+    const when = new Date(0);
+    expect(shareFrozen({ at: when })).toEqual({ at: when.toJSON() });
+    expect(shareFrozen({ at: new Date(1) })).toEqual({ at: new Date(1).toJSON() });
+    expect(shareFrozen({ a: undefined, b: 1 })).toEqual({ b: 1 });
   });
 
   it('keeps objects whose JSON is not {} off the empty-object shortcut', () => {
