@@ -63,7 +63,6 @@ export class StreamableHttp implements SessionHost {
   #sweeper: ReturnType<typeof setInterval> | undefined;
   /** The memory store's by-reference write, when the store is a memory store (see `memoryStoreLink`). */
   readonly #link: ((live: LiveRecord) => void) | undefined;
-  /** `initialize` result capabilities by version and authentication: built once, only ever serialised. */
   /** The initialize result's JSON text per negotiated version (`+auth` when the caller is authenticated). */
   readonly #results = new Map<string, RawJson>();
 
