@@ -330,7 +330,10 @@ export class StatelessHttp {
       const bind = (): Promise<StateBinding> =>
         (binding ??= bindingName(req, nameKey ?? 'name').then((name) => ({ method: req.method, name, principal: rctx?.authInfo?.subject })));
       try {
-        if (nameKey !== undefined) await this.#restoreInput(req, ctx, bind);
+        // Answers only come back on a retry (MRTR-04); a first call has nothing to restore and no await to pay.
+        if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {
+          await this.#restoreInput(req, ctx, bind);
+        }
         outcome = { ok: await handler(this.registry, req.params, call) };
       } catch (e) {
         outcome = { error: e };
@@ -406,7 +409,6 @@ export class StatelessHttp {
     const params = req.params ?? {};
     const responses = params.inputResponses;
     const sealed = params.requestState;
-    if (responses === undefined && sealed === undefined) return;
     if (responses !== undefined && !isPlainObject(responses)) {
       throw new McpError(ErrorCode.InvalidParams, 'params.inputResponses must be an object of answers by key (MRTR-04)');
     }
