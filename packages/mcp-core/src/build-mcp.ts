@@ -104,7 +104,8 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     }
     pending.add(kind);
   };
-  const registry = new Registry(options.pageSize ?? 100, changed, { compileTemplate: kit.compileTemplate, valibot: kit.valibot, tasks: kit.tasks !== undefined });
+  const pageSize = options.pageSize ?? 100;
+  const registry = new Registry(pageSize, changed, { compileTemplate: kit.compileTemplate, valibot: kit.valibot, tasks: kit.tasks !== undefined });
   const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? MiB;
@@ -122,7 +123,6 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     instructions: options.instructions,
     onError,
   });
-
 
   const Legacy = kit.legacySse;
   const sse =
@@ -168,7 +168,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
-  if (taskKit !== undefined && tasks !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, options.pageSize ?? 100, onError);
+  if (taskKit !== undefined && tasks !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, pageSize, onError);
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
     tasks,

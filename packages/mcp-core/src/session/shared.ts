@@ -60,7 +60,8 @@ export function shareFrozen<T>(value: T): T {
   // The usual `capabilities: {}`: no stringify for it (a plain object with no own keys is `{}` in JSON too).
   if (isEmptyPlainObject(value)) return EMPTY_OBJECT as T;
   // The same value as last time (the usual case: one client software reconnecting): no JSON text, no table lookup.
-  if (last !== undefined && Object.getPrototypeOf(value) === Object.prototype && sameJson(value, last, { left: 32 })) return last as T;
+  // (`last` is a JSON.parse copy, so sameJson's prototype check keeps class instances and the like off this path.)
+  if (last !== undefined && sameJson(value, last, { left: 32 })) return last as T;
   let key: string | undefined;
   try {
     key = JSON.stringify(value);
