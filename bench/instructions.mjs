@@ -34,8 +34,8 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
   process.exit(2);
 }
 
-/** Total instructions of one server process that answered `count` units of `workload`. */
-async function count(server, workload, count) {
+/** Total instructions of one server process that answered `units` units of `workload`. */
+async function count(server, workload, units) {
   const dir = mkdtempSync(join(tmpdir(), 'x-mcp-ir-'));
   // SIGINT ends the server through process.exit, so that callgrind writes its totals.
   const main = `process.on('SIGINT', () => process.exit(0)); await import(${JSON.stringify(join(HERE, 'servers', `${server}.mjs`))});`;
@@ -55,8 +55,8 @@ async function count(server, workload, count) {
       });
       child.once('exit', (code) => reject(new Error(`${server} exited (${code}) before it was ready`)));
     });
-    const r = await run({ url: `http://127.0.0.1:${PORT}/mcp`, workload, connections: 8, seconds: 600, maxRequests: count });
-    if (r.ok !== count || r.errors > 0) throw new Error(`${server} ${workload}: ${r.ok} ok, ${r.errors} errors (${r.firstError})`);
+    const r = await run({ url: `http://127.0.0.1:${PORT}/mcp`, workload, connections: 8, seconds: 600, maxRequests: units });
+    if (r.ok !== units || r.errors > 0) throw new Error(`${server} ${workload}: ${r.ok} ok, ${r.errors} errors (${r.firstError})`);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     await exited;
