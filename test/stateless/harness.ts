@@ -7,7 +7,7 @@
  * Every wait here is bounded (`waitFor`, `SseReader.next`), so a broken server fails a test instead of hanging it.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { ClientCapabilities } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, VersionNegotiationMode } from '@modelcontextprotocol/client';
 import { createMcp, inputRequired } from '@x/mcp-core';
 import type { ElicitResult, Mcp, McpOptions } from '@x/mcp-core';
 import { serve } from '@x/mcp-node-http';
@@ -55,13 +55,17 @@ export interface Observed {
 export const askName = { message: 'What is your name?', requestedSchema: { type: 'object' as const, properties: { name: { type: 'string' as const } }, required: ['name'] } };
 export const askColor = { message: 'Favourite colour?', requestedSchema: { type: 'object' as const, properties: { color: { type: 'string' as const } } } };
 
+/** What builds the fixture's server: `createMcp` unless a test says otherwise (`createStatelessMcp`...). */
+export type CreateServer = (options: McpOptions) => Mcp;
+
 /**
  * The fixture: a handful of tools exercising each stateless feature, one resource, one prompt.
  * @param options createMcp overrides.
  * @param observed Where the handlers record what they saw.
+ * @param create What builds the server.
  */
-export function createFixture(options: Partial<McpOptions>, observed: Observed): Mcp {
-  const mcp = createMcp({ ...FIXTURE_INFO, ...options });
+export function createFixture(options: Partial<McpOptions>, observed: Observed, create: CreateServer = createMcp): Mcp {
+  const mcp = create({ ...FIXTURE_INFO, ...options });
   const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 
   mcp.tool('echo', { description: 'Echoes its text', inputSchema: z.object({ text: z.string() }) }, ({ text: t }) => text(t));
@@ -154,11 +158,12 @@ export interface Served {
  * Serves the fixture on 127.0.0.1 with a free port.
  * @param options createMcp overrides.
  * @param setup Registers extra features before serving.
+ * @param create What builds the server (default `createMcp`).
  */
-export async function startFixture(options: Partial<McpOptions> = {}, setup?: (mcp: Mcp) => void): Promise<Served> {
+export async function startFixture(options: Partial<McpOptions> = {}, setup?: (mcp: Mcp) => void, create?: CreateServer): Promise<Served> {
   const errors: unknown[] = [];
   const observed: Observed = { stateRuns: [], elicitRuns: [], started: [], aborted: [], returnedAfterAbort: 0 };
-  const mcp = createFixture({ onError: (e) => errors.push(e), ...options }, observed);
+  const mcp = createFixture({ onError: (e) => errors.push(e), ...options }, observed, create);
   setup?.(mcp);
   const server = await serve({ fetch: mcp.handle, port: 0, hostname: '127.0.0.1', onError: (e) => errors.push(e) });
   return {
@@ -380,18 +385,20 @@ export interface ConnectOptions {
   capabilities?: ClientCapabilities;
   /** Registers handlers before connecting. */
   setup?: (client: Client) => void;
+  /** How the client picks its version: pinned to 2026-07-28 unless given ('auto' probes, 'legacy' initializes). */
+  mode?: VersionNegotiationMode;
 }
 
 /**
- * Connects the official client to `url`, pinned to 2026-07-28: `connect()` probes with `server/discover` and every
- * later request carries the `_meta` envelope and the mirrored headers.
+ * Connects the official client to `url`, pinned to 2026-07-28 by default: `connect()` probes with `server/discover`
+ * and every later request carries the `_meta` envelope and the mirrored headers.
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Connected> {
   const wire = new Wire();
   const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: wire.fetch });
   const client = new Client(
     { name: 'x-mcp-stateless', version: '1.0.0' },
-    { capabilities: options.capabilities ?? {}, versionNegotiation: { mode: { pin: V } } },
+    { capabilities: options.capabilities ?? {}, versionNegotiation: { mode: options.mode ?? { pin: V } } },
   );
   options.setup?.(client);
   await within(client.connect(transport), 5000, 'client.connect');

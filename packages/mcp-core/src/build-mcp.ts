@@ -1,8 +1,7 @@
 /**
- * @module The server builder behind `createMcp` and `createLeanMcp`: one registry, both eras, and the optional parts
- * of a feature kit.
+ * @module The server builder behind `createMcp`, `createLeanMcp` and `createStatelessMcp`: one registry, the 2026 path,
+ * the 2025 sessions when given, and the optional parts of a feature kit.
  */
-import { createMemoryEventStore } from './events/index';
 import { ErrorCode } from './jsonrpc/codes';
 import { errorText, messageText } from './jsonrpc/serialize';
 import { LOOPBACK_HOSTS, hostAllowed, normaliseAllowlist, originAllowed } from './http/guards';
@@ -12,7 +11,7 @@ import { createMemoryBus } from './bus/index';
 import type { McpEvent } from './bus/index';
 import { readPost } from './http/post';
 import { StatelessHttp, isStatelessRequest } from './http/stateless';
-import { StreamableHttp, capabilitiesFor } from './http/streamable';
+import { capabilitiesFor } from './server/capabilities';
 import { createRequestStateCodec } from './mrtr/request-state';
 import { METHODS } from './server/handlers';
 import { TASKS_EXTENSION } from './tasks/extension';
@@ -20,9 +19,8 @@ import { META_SERVER_INFO } from './protocol/envelope';
 import { isModernVersion } from './protocol/versions';
 import { Registry, checkCacheHint } from './server/registry';
 import type { ListKind } from './server/registry';
-import { createMemorySessionStore } from './session/index';
 import type { CacheHint, Registration, ToolConfig, ToolHandler } from './server/types';
-import type { FeatureKit } from './features/kit';
+import type { FeatureKit, SessionsKit } from './features/kit';
 import type { Mcp, McpOptions } from './mcp';
 import type { FetchHandler, RequestContext } from './types';
 
@@ -57,20 +55,25 @@ const methodNotAllowed = (method: string, allow: string, nullId: boolean): Respo
     nullId,
   });
 
+/** What `stats()` reads from the sessions when there are none. */
+const NO_SESSION_STATS = { connections: 0, pendingClientRequests: 0 } as const;
+
 /**
- * Builds a server from its options and the optional parts it has (see `createMcp`, `createLeanMcp`).
+ * Builds a server from its options and the optional parts it has (see `createMcp`, `createLeanMcp`,
+ * `createStatelessMcp`).
  * @param options Identity, endpoint and limits.
  * @param kit The optional parts.
+ * @param sessions The 2025 Streamable HTTP transport and its stores; without them the server is modern-only (DUAL-08).
  * @returns The server.
  * @throws TypeError for an option whose feature is missing (`tasks` without tasks, say).
  */
-export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
+export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: SessionsKit | undefined): Mcp {
   for (const [option, part, feature] of [
     ['tasks', kit.tasks, 'withTasks'],
     ['maxListenStreams', kit.listen, 'withListen'],
   ] as const) {
     if (options[option] !== undefined && part === undefined) {
-      throw new TypeError(`The ${option} option needs the ${feature} feature: build the server with createMcp, or add ${feature} to createLeanMcp`);
+      throw new TypeError(`The ${option} option needs the ${feature} feature: build the server with createMcp, or add ${feature} to its features (createLeanMcp, createStatelessMcp)`);
     }
   }
   if (options.legacySse !== undefined && options.legacySse !== false && kit.legacySse === undefined) {
@@ -80,7 +83,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
   const endpoint = options.endpoint === undefined ? '/mcp' : options.endpoint;
   const allowedHosts = normaliseAllowlist(options.allowedHosts ?? LOOPBACK_HOSTS);
   const allowedOrigins = normaliseAllowlist(options.allowedOrigins ?? LOOPBACK_HOSTS);
-  const events = options.eventStore === false ? undefined : (options.eventStore ?? createMemoryEventStore());
+  const events = options.eventStore === false || sessions === undefined ? undefined : (options.eventStore ?? sessions.createMemoryEventStore());
   const serverInfo: Record<string, unknown> = { name: options.name, version: options.version };
   for (const k of ['title', 'description', 'icons', 'websiteUrl'] as const) if (options[k] !== undefined) serverInfo[k] = options[k];
 
@@ -109,7 +112,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? MiB;
-  const transport = new StreamableHttp(registry, {
+  const transport = sessions === undefined ? undefined : new sessions.StreamableHttp(registry, {
     maxBodyBytes,
     keepAliveMs,
     maxBufferedBytes,
@@ -117,7 +120,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     retryMs: options.retryMs ?? 1000,
     idleTimeoutMs: options.sessions?.idleTimeoutMs ?? 30 * 60_000,
     maxSessions: options.sessions?.maxSessions ?? 10_000,
-    store: options.sessions?.store ?? createMemorySessionStore(),
+    store: options.sessions?.store ?? sessions.createMemorySessionStore(),
     events,
     serverInfo,
     instructions: options.instructions,
@@ -132,7 +135,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
           ssePath: options.legacySse?.ssePath ?? '/sse',
           messagesPath: options.legacySse?.messagesPath ?? '/messages',
         };
-  const legacy = sse === undefined || Legacy === undefined ? undefined : new Legacy(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
+  const legacy = sse === undefined || Legacy === undefined || transport === undefined ? undefined : new Legacy(transport, { ...sse, maxBodyBytes, keepAliveMs, maxBufferedBytes });
 
   checkCacheHint('createMcp', options.cache);
   const cache: Required<CacheHint> = { ttlMs: options.cache?.ttlMs ?? 0, scope: options.cache?.scope ?? 'private' };
@@ -168,7 +171,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
-  if (taskKit !== undefined && tasks !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, pageSize, onError);
+  if (taskKit !== undefined && tasks !== undefined && transport !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, pageSize, onError);
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
     tasks,
@@ -181,6 +184,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     requestState: createRequestStateCodec(options.requestState),
     listen,
     onError,
+    sessions: transport !== undefined,
   });
   // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status
   // changes are 2026 listen-stream notifications only (TKX-09): 2025 sessions have no `notifications/tasks`.
@@ -188,12 +192,15 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
     if (event.type === 'tasks/status') {
       // TK1-08: a 2025-11-25 task's status changes go to the GET stream of the session that created it (MAY).
       if (event.session !== undefined && taskKit !== undefined) {
-        transport.sessions.get(event.session)?.sendUnrelated(messageText('notifications/tasks/status', taskKit.task2025FromState(event.task)));
+        transport?.sessions.get(event.session)?.sendUnrelated(messageText('notifications/tasks/status', taskKit.task2025FromState(event.task)));
       }
       return listen?.dispatch(event);
     }
-    if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
-    else transport.broadcast(messageText(`notifications/${event.type}`, {}));
+    // A modern-only server has no sessions: listen streams are the only way a client hears a change.
+    if (transport !== undefined) {
+      if (event.type === 'resources/updated') transport.resourceUpdated(event.uri, messageText('notifications/resources/updated', { uri: event.uri }));
+      else transport.broadcast(messageText(`notifications/${event.type}`, {}));
+    }
     listen?.dispatch(event);
   });
 
@@ -229,8 +236,9 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
         case 'POST': {
           const read = await readPost(request, rctx, maxBodyBytes);
           if (isResponse(read)) return read;
-          // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06).
-          if (isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
+          // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06). A
+          // modern-only server answers every POST on the stateless path, legacy traffic included (DUAL-08).
+          if (transport === undefined || isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
             return await stateless.post(read.body, request, rctx, read.accepts);
           }
           return await transport.postParsed(read.body, request, rctx, read.accepts);
@@ -239,11 +247,12 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
         case 'DELETE': {
           // MH-01: no GET or DELETE in 2026-07-28.
           const pv = request.headers.get('mcp-protocol-version');
-          if (pv !== null && isModernVersion(pv.trim())) return methodNotAllowed(request.method, 'POST', false);
+          // DUAL-08: a modern-only server has neither, whatever the client speaks.
+          if (transport === undefined || (pv !== null && isModernVersion(pv.trim()))) return methodNotAllowed(request.method, 'POST', false);
           return request.method === 'GET' ? await transport.get(request, rctx) : await transport.delete(request, rctx);
         }
         default:
-          return methodNotAllowed(request.method, 'GET, POST, DELETE', nullIdFor(request));
+          return methodNotAllowed(request.method, transport === undefined ? 'POST' : 'GET, POST, DELETE', nullIdFor(request));
       }
     } catch (error) {
       onError(error);
@@ -272,18 +281,18 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
       // Each task of this process holds one expiry timer.
       const runningTasks = tasks?.running ?? 0;
       let inflight = stateless.inflight;
-      for (const s of transport.sessions.values()) inflight += s.inflight.size;
-      const { connections, pendingClientRequests } = transport.stats;
+      for (const s of transport?.sessions.values() ?? []) inflight += s.inflight.size;
+      const { connections, pendingClientRequests } = transport?.stats ?? NO_SESSION_STATS;
       const memory = events as { stats?: () => { events: number } } | undefined;
       return {
-        sessions: transport.sessions.size,
+        sessions: transport?.sessions.size ?? 0,
         connections: connections + statelessCounters.streams,
         inflight,
         pendingClientRequests,
         listenStreams: listen?.count ?? 0,
         tasks: runningTasks,
         timers:
-          (transport.sweeping ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + (listen?.timers ?? 0) + runningTasks,
+          (transport?.sweeping === true ? 1 : 0) + pendingClientRequests + (keepAliveMs === 0 ? 0 : connections + statelessCounters.streams) + (listen?.timers ?? 0) + runningTasks,
         bufferedEvents: memory?.stats?.().events ?? 0,
       };
     },
@@ -292,7 +301,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit): Mcp {
       unsubscribe();
       listen?.close();
       tasks?.close();
-      transport.close();
+      transport?.close();
     },
   };
 }

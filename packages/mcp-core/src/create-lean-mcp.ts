@@ -4,6 +4,7 @@
  */
 import { buildMcp } from './build-mcp';
 import { kitOf } from './features/kit';
+import { SESSIONS } from './features/sessions';
 import type { McpFeature } from './features/kit';
 import type { Mcp, McpOptions } from './mcp';
 
@@ -21,7 +22,7 @@ export interface LeanMcpOptions extends McpOptions {
  * The base serves 2026-07-28 per request and 2025-03-26 to 2025-11-25 sessions with resumable streams; tools,
  * resources, prompts, completion, logging, progress, cancellation, pagination, elicitation and sampling (MRTR on the
  * 2026 path); tool arguments checked against raw JSON Schema or any Standard Schema. An option or registration that
- * needs a missing feature throws a TypeError that names it.
+ * needs a missing feature throws a TypeError that names it. Without 2025 sessions, `createStatelessMcp` is smaller still.
  * @param options Identity, endpoint, limits and features.
  * @returns The server, the same object `createMcp` returns.
  * @example
@@ -33,5 +34,5 @@ export interface LeanMcpOptions extends McpOptions {
  * ```
  */
 export function createLeanMcp(options: LeanMcpOptions): Mcp {
-  return buildMcp(options, kitOf(options.features ?? []));
+  return buildMcp(options, kitOf(options.features ?? []), SESSIONS);
 }

@@ -3,6 +3,7 @@
  */
 import { buildMcp } from './build-mcp';
 import { kitOf } from './features/kit';
+import { SESSIONS } from './features/sessions';
 import { withLegacySse } from './features/legacy-sse';
 import { withListen } from './features/listen';
 import { withResourceTemplates } from './features/resource-templates';
@@ -25,5 +26,5 @@ import type { Mcp, McpOptions } from './mcp';
  * ```
  */
 export function createMcp(options: McpOptions): Mcp {
-  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema]));
+  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema]), SESSIONS);
 }

@@ -4,6 +4,8 @@
 export { createMcp } from './create-mcp';
 export { createLeanMcp } from './create-lean-mcp';
 export type { LeanMcpOptions } from './create-lean-mcp';
+export { createStatelessMcp } from './create-stateless-mcp';
+export type { StatelessMcpOptions } from './create-stateless-mcp';
 export type { Mcp, McpOptions, McpStats } from './mcp';
 export { withLegacySse, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
 export type { McpFeature } from './features/index';

@@ -1,6 +1,7 @@
 /**
  * Regression guard for bundle size: a one-tool server built with createLeanMcp must leave out every feature it was
- * not given, so that a bundler can drop them (bench "bundle"). esbuild bundles the core's source with the package's
+ * not given, and one built with createStatelessMcp the 2025 sessions too, so that a bundler can drop them (bench
+ * "bundle"). esbuild bundles the core's source with the package's
  * `sideEffects: false`; its metafile says which source files reached the output.
  */
 import { build } from 'esbuild';
@@ -18,6 +19,9 @@ const FEATURE_FILES = {
   withValibotJsonSchema: ['@valibot/to-json-schema'],
 } as const;
 type Feature = keyof typeof FEATURE_FILES;
+
+/** Source files of 2025 sessions, which `createStatelessMcp` leaves out. */
+const SESSION_FILES = ['src/http/streamable.ts', 'src/http/live-session.ts', 'src/events/store.ts', 'src/session/store.ts'] as const;
 const FEATURES = Object.keys(FEATURE_FILES) as Feature[];
 
 const TOOL = `mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
@@ -59,6 +63,18 @@ describe('tree-shaking of the optional features', () => {
   it.each(FEATURES)('createLeanMcp with %s bundles that feature alone', async (feature) => {
     const { files } = await lean([feature]);
     for (const f of FEATURES) expect(has(files, f), f).toEqual(f === feature ? [...FEATURE_FILES[f]] : []);
+  });
+
+  it('createStatelessMcp bundles none of the 2025 session transport, and is at least a sixth smaller than the lean server', async () => {
+    const modernOnly = await bundle(`import { createStatelessMcp } from ${JSON.stringify(INDEX)};
+const mcp = createStatelessMcp({ name: 'b', version: '0' });
+${TOOL}`);
+    expect(SESSION_FILES.filter((f) => modernOnly.files.some((file) => file.includes(f)))).toEqual([]);
+    for (const f of FEATURES) expect(has(modernOnly.files, f), f).toEqual([]);
+    const { files, bytes } = await lean([]);
+    // The lean server has them all (so the list above names real files).
+    expect(SESSION_FILES.filter((f) => files.some((file) => file.includes(f)))).toEqual([...SESSION_FILES]);
+    expect(modernOnly.bytes).toBeLessThan(bytes * (5 / 6));
   });
 
   it('createMcp bundles every feature, and the lean server is at least a quarter smaller', async () => {

@@ -2,9 +2,12 @@
  * @module What a server is built from beyond its base: the feature kit `createMcp` fills completely and
  * `createLeanMcp` fills from the features it is given, so that a bundler leaves the others out.
  */
+import type { createMemoryEventStore } from '../events/index';
 import type { LegacySse } from '../http/legacy-sse';
 import type { ListenHub } from '../http/listen';
 import type { SessionTasks, task2025FromState } from '../http/session-tasks';
+import type { StreamableHttp } from '../http/streamable';
+import type { createMemorySessionStore } from '../session/index';
 import type { ValibotConverter } from '../schema/valibot-json-schema';
 import type { createMemoryTaskStore } from '../tasks/memory-store';
 import type { TaskRuntime } from '../tasks/runtime';
@@ -16,6 +19,13 @@ export interface TasksKit {
   readonly SessionTasks: typeof SessionTasks;
   readonly createMemoryTaskStore: typeof createMemoryTaskStore;
   readonly task2025FromState: typeof task2025FromState;
+}
+
+/** The 2025 session transport and its default stores; a server without them is modern-only (DUAL-08). */
+export interface SessionsKit {
+  readonly StreamableHttp: typeof StreamableHttp;
+  readonly createMemorySessionStore: typeof createMemorySessionStore;
+  readonly createMemoryEventStore: typeof createMemoryEventStore;
 }
 
 /** The optional parts of a server; each feature fills one. */

@@ -49,6 +49,11 @@ export interface StatelessSettings {
   readonly counters: { streams: number };
   /** Tool calls that run as tasks (2026 tasks extension, `withTasks`); without them the `tasks/*` methods are unknown. */
   readonly tasks: TaskRuntime | undefined;
+  /**
+   * Whether 2025 sessions are served beside this path (a dual-era server). Without them the server is modern-only
+   * (DUAL-08): it answers every POST itself and names only the modern versions as supported.
+   */
+  readonly sessions: boolean;
 }
 
 /** Whether the request declared the tasks extension (M-10, DUAL-09). */
@@ -148,6 +153,8 @@ export class StatelessHttp {
   readonly #serverMeta: Record<string, unknown>;
   /** `"resultType":"complete","_meta":{...serverInfo}}`: how a plain complete result ends on the wire. */
   readonly #completeTail: string;
+  /** The versions this server serves at all: `data.supported` of -32022 and `supportedVersions` (DUAL-05). */
+  readonly #supported: readonly string[];
 
   /**
    * @param registry Tools, resources, prompts (shared with the sessions, never their state).
@@ -158,10 +165,11 @@ export class StatelessHttp {
     private readonly settings: StatelessSettings,
   ) {
     this.#serverMeta = { [META_SERVER_INFO]: settings.serverInfo };
+    this.#supported = settings.sessions ? SUPPORTED_VERSIONS : MODERN_VERSIONS;
     this.#completeTail = `"resultType":"complete","_meta":${JSON.stringify(this.#serverMeta)}}`;
     const discover: Record<string, unknown> = {
       resultType: 'complete',
-      supportedVersions: SUPPORTED_VERSIONS,
+      supportedVersions: this.#supported,
       capabilities: settings.capabilities,
     };
     if (settings.instructions !== undefined) discover.instructions = settings.instructions;
@@ -194,6 +202,16 @@ export class StatelessHttp {
     // M-01, HDR-01, HDR-02, M-05: the version first, so that a client learns what is served.
     if (typeof version !== 'string') {
       if (version !== undefined) return error(400, ErrorCode.InvalidParams, `params._meta["${META_PROTOCOL_VERSION}"] must be a string (M-01)`, id);
+      if (!this.settings.sessions) {
+        // DUAL-08: a modern-only server meeting a legacy client. Its initialize learns what is served (-32022).
+        if (c.kind === 'request' && message.method === 'initialize') {
+          const asked = message.params?.protocolVersion;
+          return this.#unsupported(typeof asked === 'string' ? asked : (header ?? ''), id);
+        }
+        if (header === undefined) {
+          return error(400, ErrorCode.HeaderMismatch, `Missing MCP-Protocol-Version header: this server serves ${MODERN_VERSIONS.join(', ')} only, where every request carries it (HDR-02, DUAL-08)`, id);
+        }
+      }
       if (header !== undefined && !isModernVersion(header)) return this.#unsupported(header, id);
       return error(400, ErrorCode.InvalidParams, `Missing params._meta["${META_PROTOCOL_VERSION}"]: every 2026-07-28 request carries its protocol version (M-01)`, id);
     }
@@ -237,11 +255,13 @@ export class StatelessHttp {
   }
 
   #unsupported(requested: string, id: JsonRpcId | undefined): Response {
-    const message = isLegacyVersion(requested)
-      ? `Protocol version "${requested}" is served through initialize and a session, not per request (DUAL-05); per request: ${MODERN_VERSIONS.join(', ')}`
-      : `Unsupported protocol version "${requested}" (M-05); supported: ${SUPPORTED_VERSIONS.join(', ')}`;
+    const message = !this.settings.sessions
+      ? `Unsupported protocol version "${requested}": this server serves ${MODERN_VERSIONS.join(', ')} only, per request, with no initialize or sessions (M-05, DUAL-08)`
+      : isLegacyVersion(requested)
+        ? `Protocol version "${requested}" is served through initialize and a session, not per request (DUAL-05); per request: ${MODERN_VERSIONS.join(', ')}`
+        : `Unsupported protocol version "${requested}" (M-05); supported: ${SUPPORTED_VERSIONS.join(', ')}`;
     return error(400, ErrorCode.UnsupportedProtocolVersion, message, id, {
-      supported: SUPPORTED_VERSIONS,
+      supported: this.#supported,
       requested,
     });
   }

@@ -11,6 +11,7 @@ import { RawJson, errorText, resultText } from '../jsonrpc/serialize';
 import { CancelledParams, InitializeParams } from '../protocol/params';
 import { LEGACY_VERSIONS, SUPPORTED_VERSIONS, isLegacyVersion, negotiateVersion } from '../protocol/versions';
 import type { Call } from '../server/call';
+import { capabilitiesFor } from '../server/capabilities';
 import { METHODS } from '../server/handlers';
 import type { Registry } from '../server/registry';
 import { EMPTY_OBJECT, createSessionId, memoryStoreLink, shareFrozen } from '../session/index';
@@ -461,25 +462,3 @@ export class StreamableHttp implements SessionHost {
     (this.#sweeper as { unref?: () => void }).unref?.();
   }
 }
-
-/**
- * The server capabilities declared for a negotiated version (LC-06).
- * @param version The negotiated version.
- * @param authenticated Whether the session has an authenticated owner (tasks/list is offered only then).
- * @param tasks Whether the server runs tasks (`withTasks`); without them, no `tasks` capability.
- * @returns Capabilities.
- */
-export function capabilitiesFor(version: string, authenticated: boolean, tasks: boolean): Record<string, unknown> {
-  const caps: Record<string, unknown> = {
-    tools: { listChanged: true },
-    resources: { subscribe: true, listChanged: true },
-    prompts: { listChanged: true },
-    logging: {},
-  };
-  if (version >= '2025-03-26') caps.completions = {};
-  // TK1-01: task-augmented tools/call, tasks/get|result|cancel; tasks/list only with an authenticated owner
-  // (TK1-10: without one, ids are the only protection and listing SHOULD NOT be offered).
-  if (tasks && version === '2025-11-25') caps.tasks = authenticated ? { list: {}, cancel: {}, requests: { tools: { call: {} } } } : { cancel: {}, requests: { tools: { call: {} } } };
-  return caps;
-}
-

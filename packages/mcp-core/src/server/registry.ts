@@ -201,7 +201,7 @@ export class Registry {
     const headerParams = headerParamsOf(name, inputSchema);
     checkTaskConfig(name, config.task);
     if (config.task !== undefined && (config.task.support ?? 'forbidden') !== 'forbidden' && this.features.tasks !== true) {
-      throw new TypeError(`Tool "${name}" runs as a task, and this server has no tasks: build it with createMcp, or add withTasks to createLeanMcp`);
+      throw new TypeError(`Tool "${name}" runs as a task, and this server has no tasks: build it with createMcp, or add withTasks to its features (createLeanMcp, createStatelessMcp)`);
     }
     const wire = defined({
       name,
@@ -258,7 +258,7 @@ export class Registry {
     const compile = this.features.compileTemplate;
     if (compile === undefined) {
       throw new TypeError(
-        `Resource template "${name}": this server has no URI templates: build it with createMcp, or add withResourceTemplates to createLeanMcp`,
+        `Resource template "${name}": this server has no URI templates: build it with createMcp, or add withResourceTemplates to its features (createLeanMcp, createStatelessMcp)`,
       );
     }
     const entry: TemplateEntry = {
