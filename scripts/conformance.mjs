@@ -5,7 +5,8 @@
 //   node scripts/conformance.mjs '<spec>' ...          the default runs, then these
 //   node scripts/conformance.mjs --only '<spec>' ...   only these
 //   node scripts/conformance.mjs --example <name> ...  against examples/<name>: everything (default),
-//                                                      node-http, bun, deno or koa
+//                                                      node-http, bun, deno or koa; everything-stateless
+//                                                      is examples/everything on 2026-07-28 alone
 //   node scripts/conformance.mjs --list                print the runs and exit
 //
 // A <spec> is what follows the URL on a run.sh command line, optionally preceded by
@@ -53,9 +54,12 @@ const EXAMPLES = {
   bun: ['mcp-core', 'bun'],
   deno: ['mcp-core', 'deno'],
   koa: ['mcp-core', 'node-http', 'koa'],
+  'everything-stateless': ['mcp-core', 'node-http'],
 };
+// Pseudo-examples: another example's folder started with extra environment.
+const VARIANTS = { 'everything-stateless': { dir: 'everything', env: { EVERYTHING_STATELESS: '1' } } };
 let exampleName = 'everything';
-const exampleDir = () => join(ROOT, 'examples', exampleName);
+const exampleDir = () => join(ROOT, 'examples', VARIANTS[exampleName]?.dir ?? exampleName);
 const RUN_SH = resolve(ROOT, '..', 'shared', 'conformance', 'run.sh');
 const SUMMARIZE = resolve(ROOT, '..', 'shared', 'conformance', 'summarize.mjs');
 const NODE24 = join(ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node');
@@ -130,7 +134,7 @@ function parseArgv(argv) {
     }
     else if (a === '--list') list = true;
     else if (a === '-h' || a === '--help') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 26).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 27).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else if (a.startsWith('--') && a !== '--') {
       console.error(`conformance: unknown option ${a} (see --help)`);
@@ -277,7 +281,7 @@ async function startServer(stamp) {
     const path = [join(exampleDir(), 'node_modules', '.bin'), join(ROOT, 'node_modules', '.bin'), dirname(process.execPath), process.env.PATH].join(delimiter);
     const child = spawn('sh', ['-c', start], {
       cwd: exampleDir(),
-      env: { ...process.env, PATH: path, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...VARIANTS[exampleName]?.env, PATH: path, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', fd, fd],
       detached: true,
     });

@@ -3,10 +3,11 @@
  * (../../../shared/conformance/README.md §3.1 for 2025 sessions, §3.2 for the stateless 2026-07-28 wire, §3.3 for the
  * 2026 tasks extension), written
  * with the public API as a user would.
- * Other examples (one per runtime) reuse `createEverything()`.
+ * Other examples (one per runtime) reuse `createEverything()`; `createStatelessEverything()` is the same server on
+ * 2026-07-28 alone.
  */
-import { McpError, createMcp, inputRequired } from '@x/mcp-core';
-import type { CallToolResult, CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, HandlerContext, Mcp, McpOptions } from '@x/mcp-core';
+import { McpError, createMcp, createStatelessMcp, inputRequired, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from '@x/mcp-core';
+import type { CallToolResult, CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, HandlerContext, Mcp, McpOptions, StatelessMcpOptions } from '@x/mcp-core';
 import * as v from 'valibot';
 
 /** A 1×1 transparent PNG. */
@@ -93,10 +94,11 @@ const declaresFormElicitation = (caps: HandlerContext['clientCapabilities']): bo
 /**
  * Builds the everything server.
  * @param options Overrides for createMcp (limits, allowlists, stores).
+ * @param create What builds it: `createMcp` (both eras), or a 2026-07-28-only server such as {@link createStatelessEverything}'s.
  * @returns The server.
  */
-export function createEverything(options: Partial<McpOptions> = {}): Mcp {
-  const mcp = createMcp({
+export function createEverything(options: Partial<McpOptions> = {}, create: (options: McpOptions) => Mcp = createMcp): Mcp {
+  const mcp = create({
     name: 'x-mcp-everything',
     version: '0.1.0',
     title: '@x/mcp everything example',
@@ -572,4 +574,16 @@ export function createEverything(options: Partial<McpOptions> = {}): Mcp {
   );
 
   return mcp;
+}
+
+/**
+ * The everything server with no 2025 sessions: protocol 2026-07-28 alone (`createStatelessMcp`), with every feature
+ * that path has. `EVERYTHING_STATELESS=1 pnpm start` serves it, for the 2026 conformance runs.
+ * @param options Overrides (limits, allowlists, stores).
+ * @returns The server.
+ */
+export function createStatelessEverything(options: Partial<StatelessMcpOptions> = {}): Mcp {
+  return createEverything(options as Partial<McpOptions>, (o) =>
+    createStatelessMcp({ ...o, features: [withTasks, withListen, withResourceTemplates, withValibotJsonSchema] }),
+  );
 }

@@ -1,10 +1,11 @@
 /**
- * Starts the everything server on node:http at http://127.0.0.1:$PORT/mcp (PORT defaults to 3000).
+ * Starts the everything server on node:http at http://127.0.0.1:$PORT/mcp (PORT defaults to 3000). With
+ * EVERYTHING_STATELESS=1 it serves 2026-07-28 alone (createStatelessMcp).
  */
 import { serve } from '@x/mcp-node-http';
-import { createEverything } from './everything.ts';
+import { createEverything, createStatelessEverything } from './everything.ts';
 
-const mcp = createEverything();
+const mcp = process.env.EVERYTHING_STATELESS === '1' ? createStatelessEverything() : createEverything();
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
 
