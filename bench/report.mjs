@@ -176,10 +176,17 @@ export function judge(goal, r, results) {
   return { measured, verdict: `**missed by ${by(goal.min !== undefined ? goal.min / x : x / goal.max)}**` };
 }
 
-/** What the same one-tool server weighs with `createMcp` (every feature), when results.json has it. */
+/**
+ * What the same one-tool server weighs with `createMcp` (every feature) and with `createStatelessMcp` (2026-07-28
+ * only), when results.json has them.
+ */
 const fullBundleNote = (ours) => {
   const full = ours.find((r) => r.bundleFull?.gzip)?.bundleFull;
-  return full ? ` Built with \`createMcp\` (every feature) it is ${kb(full.min)} / ${kb(full.gzip)} KiB.` : '';
+  const modern = ours.find((r) => r.bundleStateless?.gzip)?.bundleStateless;
+  return (
+    (full ? ` Built with \`createMcp\` (every feature) it is ${kb(full.min)} / ${kb(full.gzip)} KiB.` : '') +
+    (modern ? ` Built with \`createStatelessMcp\` (2026-07-28 only, no sessions) it is ${kb(modern.min)} / ${kb(modern.gzip)} KiB.` : '')
+  );
 };
 
 /** The "Targets of issue #7 against this run" table: one column pair (measured, verdict) per @x/mcp row present. */

@@ -68,6 +68,11 @@ createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(200, { 'conte
 const mcp = createLeanMcp({ name: 'b', version: '0' });
 mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
 await serve({ fetch: mcp.handle, port: 3000 });`,
+  // The same server with createStatelessMcp: protocol 2026-07-28 only, no 2025 sessions (docs/lean.md).
+  'ours-node-stateless': `import { createStatelessMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
+const mcp = createStatelessMcp({ name: 'b', version: '0' });
+mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+await serve({ fetch: mcp.handle, port: 3000 });`,
   // The same server with createMcp: every feature (tasks, listen, HTTP+SSE, URI templates, valibot conversion).
   'ours-node-full': `import { createMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
 const mcp = createMcp({ name: 'b', version: '0' });
@@ -382,7 +387,10 @@ async function main() {
   for (const r of runs) {
     const res = r.error === undefined ? summarise(r) : { name: r.name, label: r.label, error: r.error };
     res.bundle = await bundleSize(r.name.startsWith('ours') ? 'ours-node' : r.name).catch((e) => ({ error: e.message }));
-    if (r.name.startsWith('ours')) res.bundleFull = await bundleSize('ours-node-full').catch((e) => ({ error: e.message }));
+    if (r.name.startsWith('ours')) {
+      res.bundleFull = await bundleSize('ours-node-full').catch((e) => ({ error: e.message }));
+      res.bundleStateless = await bundleSize('ours-node-stateless').catch((e) => ({ error: e.message }));
+    }
     results.push(res);
   }
   const cpu = cpus();
