@@ -7,11 +7,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { Connected } from './harness.ts';
-import { FIXTURE_INFO, META_LOG_LEVEL, META_SERVER_INFO, META_SUBSCRIPTION_ID, V, connect, expectIdle, startFixture, waitFor, within } from './harness.ts';
+import { FIXTURE_INFO, META_LOG_LEVEL, META_SERVER_INFO, META_SUBSCRIPTION_ID, V, connect, expectIdle, startFixture, trackClients, waitFor, within } from './harness.ts';
 import type { Served } from './harness.ts';
 
 let s: Served;
-const open: Connected[] = [];
+const clients = trackClients(() => s.url);
 
 beforeAll(async () => {
   s = await startFixture();
@@ -21,18 +21,11 @@ afterAll(async () => {
 });
 
 /** Connects and remembers the client, so that afterEach closes it and checks the wire. */
-async function client(options: Parameters<typeof connect>[1] = {}): Promise<Connected> {
-  const c = await connect(s.url, options);
-  open.push(c);
-  return c;
-}
+const client = clients.connect;
 
 afterEach(async () => {
-  const all = open.splice(0);
-  for (const c of all) await c.close();
-  for (const c of all) expect(c.wire.violations).toEqual([]);
   // MH-01, DUAL-06: the client never needed GET or DELETE, and nothing of a session exists.
-  for (const c of all) expect(c.wire.exchanges.filter((e) => e.method !== 'POST')).toEqual([]);
+  await clients.closeAll();
   await expectIdle(s.mcp);
   expect(s.errors).toEqual([]);
   s.observed.stateRuns.length = 0;

@@ -412,6 +412,39 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   };
 }
 
+/** The official clients one test file opens: each test's are closed and their wire checked after it. */
+export interface Clients {
+  /** Connects (see {@link connect}) and remembers the client. */
+  connect(options?: ConnectOptions): Promise<Connected>;
+  /**
+   * Closes every client opened since the last call, then checks each wire: no schema violation, and POSTs only
+   * (MH-01, DUAL-06: a 2026 client never needs GET or DELETE).
+   */
+  closeAll(): Promise<void>;
+}
+
+/**
+ * Keeps the clients of a test file.
+ * @param url The endpoint, read when a client connects (the server may start after this is called).
+ * @returns Their tracker.
+ */
+export function trackClients(url: () => string): Clients {
+  const open: Connected[] = [];
+  return {
+    connect: async (options = {}) => {
+      const c = await connect(url(), options);
+      open.push(c);
+      return c;
+    },
+    closeAll: async () => {
+      const all = open.splice(0);
+      for (const c of all) await c.close();
+      for (const c of all) expect(c.wire.violations).toEqual([]);
+      for (const c of all) expect(c.wire.exchanges.filter((e) => e.method !== 'POST')).toEqual([]);
+    },
+  };
+}
+
 // ---- raw HTTP (undici) --------------------------------------------------------------------------
 
 /** The `_meta` envelope of a 2026 request. */

@@ -10,8 +10,8 @@ import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextproto
 import { createStatelessMcp, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from '@x/mcp-core';
 import type { McpOptions } from '@x/mcp-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Connected, Raw } from './harness.ts';
-import { V, connect, expectIdle, expectJsonRpcError, raw, rpc, startFixture, waitFor, within } from './harness.ts';
+import type { Raw } from './harness.ts';
+import { V, connect, expectIdle, expectJsonRpcError, raw, rpc, startFixture, trackClients, waitFor, within } from './harness.ts';
 import type { Served } from './harness.ts';
 
 const FEATURES = [withTasks, withListen, withResourceTemplates, withValibotJsonSchema];
@@ -19,7 +19,8 @@ const createModernOnly = (options: McpOptions) => createStatelessMcp({ ...option
 
 let s: Served;
 let http: Raw;
-const open: Connected[] = [];
+const clients = trackClients(() => s.url);
+const client = clients.connect;
 
 beforeAll(async () => {
   s = await startFixture({}, undefined, createModernOnly);
@@ -30,18 +31,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function client(options: Parameters<typeof connect>[1] = {}): Promise<Connected> {
-  const c = await connect(s.url, options);
-  open.push(c);
-  return c;
-}
-
 afterEach(async () => {
-  const all = open.splice(0);
-  for (const c of all) await c.close();
-  for (const c of all) expect(c.wire.violations).toEqual([]);
   // DUAL-08: the modern-only server never needed GET or DELETE, and it holds no session.
-  for (const c of all) expect(c.wire.exchanges.filter((e) => e.method !== 'POST')).toEqual([]);
+  await clients.closeAll();
   await expectIdle(s.mcp);
   expect(s.errors).toEqual([]);
   s.observed.elicitRuns.length = 0;

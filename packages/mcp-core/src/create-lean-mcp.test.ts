@@ -3,7 +3,7 @@
  * option or registration that needs a missing one fails loudly (in-process, no sockets).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSession, post, sessionHeaders } from '../test-support/http';
+import { modernPost, openSession, post, sessionHeaders } from '../test-support/http';
 import { createLeanMcp } from './create-lean-mcp';
 import type { LeanMcpOptions } from './create-lean-mcp';
 import { withLegacySse, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
@@ -25,19 +25,7 @@ function lean(options: Partial<LeanMcpOptions> = {}): Mcp {
   return mcp;
 }
 
-const V = '2026-07-28';
-/** A 2026-07-28 request with its `_meta` envelope and mirrored headers. */
-function modern(method: string, params: Record<string, unknown> = {}, caps: Record<string, unknown> = {}): Request {
-  const meta = {
-    'io.modelcontextprotocol/protocolVersion': V,
-    'io.modelcontextprotocol/clientCapabilities': caps,
-    'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
-  };
-  const headers: Record<string, string> = { 'mcp-protocol-version': V, 'mcp-method': method };
-  const name = params.name ?? params.uri ?? params.taskId;
-  if (typeof name === 'string') headers['mcp-name'] = name;
-  return post({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: meta } }, headers);
-}
+const modern = modernPost;
 
 const TASKS_EXT = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
 

@@ -3,7 +3,7 @@
  * 2026 path with the features it is given, and answers legacy traffic with the errors the spec names.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { post } from '../test-support/http';
+import { MODERN_VERSION, modernPost, post } from '../test-support/http';
 import { createStatelessMcp } from './create-stateless-mcp';
 import type { StatelessMcpOptions } from './create-stateless-mcp';
 import { withLegacySse, withListen, withTasks } from './features/index';
@@ -24,17 +24,8 @@ function stateless(options: Partial<StatelessMcpOptions> = {}): Mcp {
   return mcp;
 }
 
-const V = '2026-07-28';
-function modern(method: string, params: Record<string, unknown> = {}, caps: Record<string, unknown> = {}): Request {
-  const meta = {
-    'io.modelcontextprotocol/protocolVersion': V,
-    'io.modelcontextprotocol/clientCapabilities': caps,
-    'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
-  };
-  const headers: Record<string, string> = { 'mcp-protocol-version': V, 'mcp-method': method };
-  if (typeof params.name === 'string') headers['mcp-name'] = params.name;
-  return post({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: meta } }, headers);
-}
+const V = MODERN_VERSION;
+const modern = modernPost;
 
 const initialize = (protocolVersion: unknown, headers: Record<string, string> = {}) =>
   post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'c', version: '1' } } }, headers);

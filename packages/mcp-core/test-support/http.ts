@@ -59,3 +59,26 @@ export async function openSession(mcp: Mcp, version = '2025-11-25', capabilities
   expect(ack.status).toBe(202);
   return { sid, version };
 }
+
+/** The 2026-07-28 revision, the one the `modernPost` requests carry. */
+export const MODERN_VERSION = '2026-07-28';
+
+/**
+ * A well-formed 2026-07-28 POST: the `_meta` envelope (version, capabilities, client info) and the mirrored headers
+ * (HDR-01, HDR-03: `Mcp-Name` from `params.name`, `params.uri` or `params.taskId`).
+ * @param method The JSON-RPC method.
+ * @param params Its params, without `_meta`.
+ * @param caps The client capabilities it declares.
+ * @returns The request, with id 7.
+ */
+export function modernPost(method: string, params: Record<string, unknown> = {}, caps: Record<string, unknown> = {}): Request {
+  const meta = {
+    'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+    'io.modelcontextprotocol/clientCapabilities': caps,
+    'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
+  };
+  const headers: Record<string, string> = { 'mcp-protocol-version': MODERN_VERSION, 'mcp-method': method };
+  const name = params.name ?? params.uri ?? params.taskId;
+  if (typeof name === 'string') headers['mcp-name'] = name;
+  return post({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: meta } }, headers);
+}
