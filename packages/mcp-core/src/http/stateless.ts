@@ -484,6 +484,4 @@ export class StatelessHttp {
     out._meta = isPlainObject(meta) ? { ...meta, ...this.#serverMeta } : this.#serverMeta;
     return out;
   }
-
-
 }
