@@ -5,7 +5,7 @@
  * suite can check a Bun or Deno child process the same way as an in-process Node server.
  * Runs unchanged on Node, Bun and Deno: web-standard APIs only.
  */
-import { createMcp } from '@x/mcp-core';
+import { createMcp, createStatelessMcp } from '@x/mcp-core';
 import type { FetchHandler, Mcp, Registration, RequestContext } from '@x/mcp-core';
 import * as v from 'valibot';
 import { createEverything } from '../../../examples/everything/everything.ts';
@@ -27,6 +27,7 @@ export const FIXTURE_PATHS = [
   '/adapter/cookies',
   '/adapter/ephemeral/mcp',
   '/adapter/ephemeral/close',
+  '/adapter/stateless/mcp',
 ] as const;
 
 /** The core's body limit in the fixture: small, so the 413 case stays fast. */
@@ -79,9 +80,28 @@ const int = (url: URL, name: string, fallback: number): number => {
 const createEphemeral = (): Mcp =>
   createMcp({ name: 'adapter-ephemeral', version: '0.0.0', endpoint: '/adapter/ephemeral/mcp', legacySse: false, keepAliveMs: FIXTURE_KEEPALIVE_MS, onError: () => {} });
 
+/**
+ * The server behind `/adapter/stateless/mcp`: `createStatelessMcp`, 2026-07-28 alone with no sessions (DUAL-08), and
+ * no optional feature (so its schema is raw JSON Schema). `echo` answers as JSON; `count_to_three` reports three progress notifications first (SSE with a progressToken).
+ */
+const createModernOnly = (): Mcp => {
+  const mcp = createStatelessMcp({ name: 'adapter-stateless', version: '0.0.0', endpoint: '/adapter/stateless/mcp', keepAliveMs: FIXTURE_KEEPALIVE_MS, onError: () => {} });
+  const text = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } as const;
+  mcp.tool('echo', { description: 'Echoes its text', inputSchema: text }, ({ text }) => ({ content: [{ type: 'text', text: String(text) }] }));
+  mcp.tool('count_to_three', { description: 'Three progress notifications, then a result' }, async (_args, ctx) => {
+    for (let i = 1; i <= 3; i++) {
+      ctx.progress(i, 3);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return { content: [{ type: 'text', text: 'three' }] };
+  });
+  return mcp;
+};
+
 export function createFixture(): { handle: FetchHandler; counters: FixtureCounters; close(): Promise<void> } {
   const mcp = createEverything({ maxBodyBytes: FIXTURE_MAX_BODY_BYTES, keepAliveMs: FIXTURE_KEEPALIVE_MS, onError: () => {} });
   let ephemeral = createEphemeral();
+  const modernOnly = createModernOnly();
   // For cancellation through the adapter: runs until the client cancels (at most 5 s).
   mcp.tool('adapter_wait_for_cancel', { description: 'Waits until the request is cancelled' }, (_args, ctx) =>
     new Promise((resolve) => {
@@ -317,7 +337,9 @@ export function createFixture(): { handle: FetchHandler; counters: FixtureCounte
       case '/messages':
         return mcp.handle(request, context);
       case '/adapter/stats':
-        return json({ ...counters, mcp: mcp.stats(), ephemeral: ephemeral.stats() });
+        return json({ ...counters, mcp: mcp.stats(), ephemeral: ephemeral.stats(), stateless: modernOnly.stats() });
+      case '/adapter/stateless/mcp':
+        return modernOnly.handle(request, context);
       case '/adapter/ephemeral/mcp':
         return ephemeral.handle(request, context);
       case '/adapter/ephemeral/close': {
@@ -361,5 +383,5 @@ export function createFixture(): { handle: FetchHandler; counters: FixtureCounte
     }
   };
 
-  return { handle, counters, close: async () => void (await Promise.all([mcp.close(), ephemeral.close()])) };
+  return { handle, counters, close: async () => void (await Promise.all([mcp.close(), ephemeral.close(), modernOnly.close()])) };
 }

@@ -40,7 +40,7 @@ interface McpStats {
   timers: number;
   bufferedEvents: number;
 }
-type Stats = FixtureCounters & { mcp: McpStats; ephemeral: McpStats };
+type Stats = FixtureCounters & { mcp: McpStats; ephemeral: McpStats; stateless: McpStats };
 
 const MiB = 1024 * 1024;
 const PROTOCOL = '2025-11-25';
@@ -641,6 +641,57 @@ export function defineAdapterSuite({ name, start, knownIssues = {} }: AdapterSui
           ex.req.destroy();
         }
         await backToZero(before);
+      });
+
+      it('a modern-only server (createStatelessMcp): a call as JSON, one streamed with progress, and nothing held after', async () => {
+        const path = '/adapter/stateless/mcp';
+        const json = await exchangeJson(modern(31, 'tools/call', { name: 'echo', arguments: { text: 'edge' } }), path);
+        expect(json.res.statusCode).toBe(200);
+        expect(json.res.headers['mcp-session-id']).toBeUndefined();
+        expect(json.message).toEqual({
+          jsonrpc: '2.0',
+          id: 31,
+          result: { content: [{ type: 'text', text: 'edge' }], resultType: 'complete', _meta: { [META.serverInfo]: { name: 'adapter-stateless', version: '0.0.0' } } },
+        });
+        const ex = send(modern(32, 'tools/call', { name: 'count_to_three', arguments: {} }, { meta: { progressToken: 'pt-32' } }), path);
+        try {
+          const res = await deadline(ex.response, 5000, 'stateless progress head');
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+          const messages = sseMessages((await readAll(res)).toString('utf8'));
+          expect(res.complete).toBe(true);
+          expect(messages.map((m) => m.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
+          expect(messages.at(-1)).toMatchObject({ id: 32, result: { content: [{ type: 'text', text: 'three' }], resultType: 'complete' } });
+        } finally {
+          ex.req.destroy();
+        }
+        const after = await until(stats, (s) => s.stateless.inflight === 0 && s.stateless.connections === 0);
+        expect(after.stateless).toMatchObject({ sessions: 0, inflight: 0, connections: 0, timers: 0, bufferedEvents: 0 });
+      });
+
+      it('a modern-only server answers legacy traffic as DUAL-08 asks: initialize 400 with -32022, GET 405 with Allow: POST', async () => {
+        const path = '/adapter/stateless/mcp';
+        const initialize = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'old', version: '1' } } });
+        const init = open(base, path, { method: 'POST', headers: MCP_HEADERS, body: initialize });
+        try {
+          const res = await deadline(init.response, 5000, 'initialize head');
+          expect(res.statusCode).toBe(400);
+          expect(res.headers['mcp-session-id']).toBeUndefined();
+          const message = JSON.parse((await readAll(res)).toString('utf8')) as RpcMessage;
+          expect(message.error).toMatchObject({ code: -32022, data: { supported: [MODERN], requested: PROTOCOL } });
+        } finally {
+          init.req.destroy();
+        }
+        const get = open(base, path, { headers: { accept: 'text/event-stream', 'mcp-protocol-version': PROTOCOL } });
+        try {
+          const res = await deadline(get.response, 5000, 'GET head');
+          expect(res.statusCode).toBe(405);
+          expect(res.headers.allow).toBe('POST');
+          await readAll(res);
+        } finally {
+          get.req.destroy();
+        }
+        expect((await stats()).stateless.sessions).toBe(0);
       });
 
       // The hold is bounded (3 s): a disconnect the runtime never reports fails the case without leaving a call in
