@@ -14,7 +14,7 @@ const SESSION_OPTIONS = ['sessions', 'retryMs', 'clientRequestTimeoutMs', 'event
  * Options of {@link createStatelessMcp}: those of `createLeanMcp` less the ones that configure 2025 sessions
  * (`sessions`, `retryMs`, `clientRequestTimeoutMs`, `eventStore`, `legacySse`), which it refuses at run time too.
  */
-export type StatelessMcpOptions = Omit<LeanMcpOptions, 'sessions' | 'retryMs' | 'clientRequestTimeoutMs' | 'eventStore' | 'legacySse'>;
+export type StatelessMcpOptions = Omit<LeanMcpOptions, (typeof SESSION_OPTIONS)[number]>;
 
 /**
  * Creates a modern-only MCP server: protocol 2026-07-28, every request answered on its own, no session state

@@ -23,4 +23,3 @@ export function capabilitiesFor(version: string, authenticated: boolean, tasks: 
   if (tasks && version === '2025-11-25') caps.tasks = authenticated ? { list: {}, cancel: {}, requests: { tools: { call: {} } } } : { cancel: {}, requests: { tools: { call: {} } } };
   return caps;
 }
-
