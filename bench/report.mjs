@@ -28,6 +28,19 @@ function cell(r, c) {
 }
 const ratio = (a, b) => (fin(a) && fin(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
+/** Rows measured on Node 24 (tools/node24) end in this; run.mjs makes them for bare, ours-node and sdk2. */
+const NODE24 = '-node24';
+const onNode24 = (r) => r.name.endsWith(NODE24);
+
+/**
+ * The row `base` of the same runtime as `row`: for a Node 24 row, `${base}-node24`; otherwise `base` itself (Bun and
+ * Deno rows are compared with bare node:http and the SDK v2 on Node, the issue's references).
+ */
+export function refRow(results, row, base) {
+  const name = onNode24(row) ? `${base}${NODE24}` : base;
+  return results.find((q) => q.name === name);
+}
+
 /**
  * The "official SDK" of the ratios: the SDK v2 row (`sdk2`) when the run has one, else the v1 row (`sdk`).
  * Returns { row, name, text }; `text` names the one used (for headers).
@@ -54,14 +67,16 @@ export function markdown(meta, results) {
   const sdk = officialSdk(results);
   lines.push('');
   lines.push(
-    `Ratios, measured in the same run: value ÷ bare node:http, then value ÷ ${sdk.text}. Throughput: higher is better; bytes, ms and KiB: lower is better. W1 ratios use req/s.`,
+    `Ratios, measured in the same run: value ÷ bare node:http, then value ÷ ${sdk.text}.${results.some(onNode24) ? ' Rows on Node 24 are divided by bare node:http and the SDK v2 on Node 24 instead.' : ''} Throughput: higher is better; bytes, ms and KiB: lower is better. W1 ratios use req/s.`,
   );
   lines.push('');
   lines.push(`| target | ${COLS.map((c) => c.head.replace(/: req\/s.*$/, ' req/s')).join(' | ')} |`);
   lines.push(`|---|${COLS.map(() => '---:').join('|')}|`);
   for (const r of results) {
-    if (r.name === 'bare' || r.error) continue;
-    lines.push(`| ${r.label} | ${COLS.map((c) => `${ratio(val(r, c.key), bare && val(bare, c.key))} / ${ratio(val(r, c.key), sdk.row && val(sdk.row, c.key))}`).join(' | ')} |`);
+    if (r.name === 'bare' || r.name === `bare${NODE24}` || r.error) continue;
+    const b = onNode24(r) ? refRow(results, r, 'bare') : bare;
+    const sdkRow = onNode24(r) ? refRow(results, r, 'sdk2') : sdk.row;
+    lines.push(`| ${r.label} | ${COLS.map((c) => `${ratio(val(r, c.key), b && !b.error && val(b, c.key))} / ${ratio(val(r, c.key), sdkRow && !sdkRow.error && val(sdkRow, c.key))}`).join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -108,7 +123,7 @@ export function chartSvg(results) {
 
 // ---- Targets of issue #7, judged from the results ----------------------------------------------------------------
 
-const OURS = ['ours-node', 'ours-bun', 'ours-deno'];
+const OURS = ['ours-node', 'ours-bun', 'ours-deno', 'ours-node24'];
 const W1S = '2026-07-28 stateless';
 const W1 = '2025 session';
 /**
@@ -133,7 +148,7 @@ const GOALS = [
     key: 'w4heap',
     max: 400,
     unit: 'B',
-    missing: (r) => (r.name === 'ours-node' ? 'see w4-heap' : 'n/a: w4-heap measures on Node only'),
+    missing: (r) => (r.name === 'ours-node' || onNode24(r) ? 'see w4-heap' : 'n/a: w4-heap measures on Node only'),
   },
   { what: 'W5 cold start, ÷ bare node:http', wanted: '≤ 1.3×', key: 'w5', ref: 'bare', max: 1.3, unit: 'ms', fmt: ms },
   { what: 'one-tool server bundle, min + gzip', wanted: '≤ 15 kB (15,000 B)', key: 'gzip', max: 15_000, unit: 'B' },
@@ -152,7 +167,8 @@ export function judge(goal, r, results) {
   let x = v;
   let measured = `${fmt(v)} ${goal.unit}`;
   if (goal.ref) {
-    const ref = results.find((q) => q.name === goal.ref);
+    const ref = refRow(results, r, goal.ref);
+    if (!ref && onNode24(r)) return { measured, verdict: `n/a: ${goal.ref} was not run on Node 24` };
     if (!ref && goal.ref === 'sdk2') {
       // No SDK v2 in this run: show the ratio to v1 for information, but judge nothing against it.
       const v1 = results.find((q) => q.name === 'sdk');
@@ -204,11 +220,14 @@ export function targetsMarkdown(results, meta) {
   lines.push(
     [
       `Generated from the results above by \`bench/report.mjs\`. Ratios are to rows of the same run; "÷ official SDK v2" is ${vsSdk}.`,
+      ours.some(onNode24) ? 'The Node 24 column is judged against bare node:http and the SDK v2 on Node 24, measured in the same run.' : '',
       '"missed by N×" is the factor between the wanted bound and the measured value.',
       '1 KB is taken as 1,024 B and 15 kB as 15,000 B (gzip -9 of the esbuild bundle).',
       `The bundle is the node-http one-tool server built with \`createLeanMcp\` (both eras and sessions, no optional feature); the Bun and Deno columns repeat it.${fullBundleNote(ours)}`,
-      'Heap per idle session comes from `node --expose-gc bench/w4-heap.mjs --write` (in process, ours-node only), shown when results.json holds it.',
-    ].join(' '),
+      'Heap per idle session comes from `node --expose-gc bench/w4-heap.mjs --write` (in process; `--row ours-node24` under Node 24), shown when results.json holds it.',
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
   if (meta && meta.repeat !== 3)
     lines.push('', `Issue #7 judges medians of 3 runs; this run has ${meta.repeat === 1 ? 'a single run per cell' : `medians of ${meta.repeat}`}, so these verdicts are provisional.`);
@@ -256,7 +275,9 @@ const NOTES = `## What each column is
   The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun and Deno rows repeat the node-http bundle.
 - **Ratios**: the second ratio is to the official SDK v2 row of the same run (the header above the ratio table says
   so); only when a run has no SDK v2 row does the SDK v1 stand in, and the header then says that instead. The SDK v1
-  stays in the tables as a plain row.
+  stays in the tables as a plain row. Rows on Node 24 are divided by bare node:http and the SDK v2 on Node 24.
+- **Node 24**: when \`tools/node24\` is installed, bare node:http, @x/mcp (node-http) and the SDK v2 run a second time
+  on its Node 24 binary (the same server files), as rows of their own.
 - **Servers**: \`bench/servers/*.mjs\`. @x/mcp is one file (\`servers/ours.mjs\`) that picks \`@x/mcp-node-http\`,
   \`@x/mcp-bun\` or \`@x/mcp-deno\` by runtime. The **SDK v2** (\`servers/sdk2.mjs\`, \`@modelcontextprotocol/server\`
   2.4.0 + \`@modelcontextprotocol/node\` 2.1.2) runs in the wirings its docs give: for the 2026-07-28 column, plain
@@ -286,7 +307,8 @@ const NOT_MEASURED = `- **W1 on the 2026-07-28 stateless path** for the SDK v1 a
 - **Peers on Bun and Deno**: only @x/mcp runs there; the SDKs, tmcp and mcp-lite were measured on Node only.
 - **Repeats**: unless the header says "median of 3", every cell is a single run (\`--repeat 3\` does medians).
 - **wrk**: not used (the undici generator only), so numbers near the generator's ceiling are understated.
-- **Node 24**: only the current Node (see Machine) was used for the Node rows.`;
+- **Peers on Node 24**: only bare node:http, @x/mcp and the SDK v2 run on Node 24; the SDK v1, tmcp and mcp-lite
+  on the current Node (see Machine) only, so the targets against mcp-lite are n/a in the Node 24 column.`;
 
 /** Put before the hand-written part of RESULTS.md; everything after it survives `--write`. */
 export const HAND_WRITTEN = '<!-- Hand-written below this line (profiles, findings): `--write` keeps it as it is. -->';

@@ -26,6 +26,7 @@ const ROOT = join(HERE, '..');
 // The real binaries, not the npm .bin wrappers (a shell script, and a Node script for Deno): cold start and RSS are the runtime's.
 const BUN = join(ROOT, 'tools/bun/node_modules/bun/bin/bun.exe');
 const DENO = join(ROOT, 'tools/deno/node_modules/deno/deno');
+const NODE24 = join(ROOT, 'tools/node24/node_modules/node/bin/node');
 const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
 const READY_MS = 30_000;
 /** Sessions opened and closed (W3 churn) before W4's baseline is taken. */
@@ -57,6 +58,27 @@ export const TARGETS = {
   tmcp: { label: 'tmcp + @tmcp/transport-http', start: node('tmcp.mjs'), stateless2026: true },
   'mcp-lite': { label: 'mcp-lite', start: node('mcp-lite.mjs') },
 };
+
+/** The same instance, started by the Node 24 binary of tools/node24 instead of the Node running this script. */
+const onNode24 = (start) => start && { ...start, cmd: NODE24 };
+// Node 24 rows: bare node:http, ours and the SDK v2 again, each the same files on Node 24, so that ours on Node 24 is
+// compared with the limit and the SDK on that runtime (report.mjs pairs a `*-node24` row with `bare-node24` and
+// `sdk2-node24`). Skipped when tools/node24 is not installed.
+for (const [base, name] of [
+  ['bare', 'bare-node24'],
+  ['ours-node', 'ours-node24'],
+  ['sdk2', 'sdk2-node24'],
+]) {
+  const t = TARGETS[base];
+  TARGETS[name] = {
+    ...t,
+    label: base === 'ours-node' ? '@x/mcp (node-http, Node 24)' : `${t.label.replace(/ \(fixed JSON-RPC answer\)$/, '')} on Node 24`,
+    start: onNode24(t.start),
+    sse: onNode24(t.sse),
+    stateless: onNode24(t.stateless),
+    available: () => existsSync(NODE24),
+  };
+}
 
 // One-tool servers for the bundle sizes (esbuild --bundle --minify, platform node, then gzip -9).
 const BUNDLES = {
@@ -386,7 +408,7 @@ async function main() {
   const results = [];
   for (const r of runs) {
     const res = r.error === undefined ? summarise(r) : { name: r.name, label: r.label, error: r.error };
-    res.bundle = await bundleSize(r.name.startsWith('ours') ? 'ours-node' : r.name).catch((e) => ({ error: e.message }));
+    res.bundle = await bundleSize(r.name.startsWith('ours') ? 'ours-node' : r.name.replace(/-node24$/, '')).catch((e) => ({ error: e.message }));
     if (r.name.startsWith('ours')) {
       res.bundleFull = await bundleSize('ours-node-full').catch((e) => ({ error: e.message }));
       res.bundleStateless = await bundleSize('ours-node-stateless').catch((e) => ({ error: e.message }));

@@ -3,6 +3,7 @@
 //   pnpm build                                    # the script imports the BUILT @x/mcp-core (packages/mcp-core/dist)
 //   node --expose-gc bench/w4-heap.mjs            # prints one JSON line
 //   node --expose-gc bench/w4-heap.mjs --write    # also stores it as `w4heap` of target `ours-node` in results.json
+//   tools/node24/node_modules/node/bin/node --expose-gc bench/w4-heap.mjs --write --row ours-node24   # the Node 24 row
 //   node --expose-gc bench/w4-heap.mjs --sessions 20000 --warmup 500
 //   node --expose-gc bench/w4-heap.mjs --slope    # then as many sessions again: growth per session past the first batch
 //
@@ -22,7 +23,8 @@
 // allocPerSession that is not the server's), node; with --slope also slope: { heapPerSession, rssPerSession } over
 // the second batch. RSS includes V8's young generation, which grows by tens of MB under this allocation rate whatever
 // the session count: that fixed cost is most of rssPerSession at 10,000 sessions (see slope).
-// With --write, results.json's `ours-node` row gets `w4heap` (= heapPerSession) and `w4heap_detail` (the line).
+// With --write, results.json's `ours-node` row (or the one `--row` names) gets `w4heap` (= heapPerSession) and
+// `w4heap_detail` (the line).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,8 @@ const num = (name, dflt) => {
 };
 const SESSIONS = num('--sessions', 10_000);
 const WARMUP = num('--warmup', 500);
+const ROW = args.includes('--row') ? args[args.indexOf('--row') + 1] : 'ours-node';
+if (!/^ours-[a-z0-9-]+$/.test(ROW ?? '')) throw new Error('--row needs the name of an @x/mcp row of results.json, such as ours-node24');
 
 if (typeof globalThis.gc !== 'function') {
   console.error('run with: node --expose-gc bench/w4-heap.mjs');
@@ -153,14 +157,14 @@ if (flag('--write')) {
     console.error(`${file} does not exist: run bench/run.mjs --write first; nothing written`);
   } else {
     const results = JSON.parse(readFileSync(file, 'utf8'));
-    const row = results.results?.find((r) => r.name === 'ours-node');
+    const row = results.results?.find((r) => r.name === ROW);
     if (row === undefined) {
-      console.error('results.json has no ours-node row; nothing written');
+      console.error(`results.json has no ${ROW} row; nothing written`);
     } else {
       row.w4heap = line.heapPerSession;
       row.w4heap_detail = line;
       writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-      console.error(`w4heap = ${line.heapPerSession} B written to ${file} (ours-node)`);
+      console.error(`w4heap = ${line.heapPerSession} B written to ${file} (${ROW})`);
     }
   }
 }

@@ -1,0 +1,18 @@
+import * as esbuild from 'esbuild';
+import { gzipSync } from 'node:zlib';
+const kind = process.argv[2] ?? 'stateless';
+const src = kind === 'stateless' ? `import { createStatelessMcp } from '@x/mcp-core'; import { serve } from '@x/mcp-node-http';
+const mcp = createStatelessMcp({ name: 'b', version: '0' });
+mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+await serve({ fetch: mcp.handle, port: 3000 });` : `import { createStatelessMcp } from '@x/mcp-core';
+const mcp = createStatelessMcp({ name: 'b', version: '0' });
+mcp.tool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+export default { fetch: mcp.handle };`;
+const out = await esbuild.build({ alias: process.env.SRC ? { '@x/mcp-core': '/work/main/packages/mcp-core/src/index.ts' } : {}, stdin: { contents: src, resolveDir: process.cwd(), loader: 'js' }, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', write: false, metafile: true, logLevel: 'silent', outfile: '/tmp/b/out.js' });
+const bytes = out.outputFiles.find(f => f.path.endsWith('.js')).contents;
+require_: 0;
+console.log('min', bytes.length, 'gzip', gzipSync(bytes, { level: 9 }).length);
+const o = Object.values(out.metafile.outputs)[0];
+const rows = Object.entries(o.inputs).map(([k, v]) => [v.bytesInOutput, k]).sort((a, b) => b[0] - a[0]);
+for (const [b, k] of rows.slice(0, 60)) console.log(String(b).padStart(7), k);
+(await import('node:fs')).writeFileSync('/tmp/b/out.js', bytes);
