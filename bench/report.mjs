@@ -223,7 +223,7 @@ export function targetsMarkdown(results, meta) {
       ours.some(onNode24) ? 'The Node 24 column is judged against bare node:http and the SDK v2 on Node 24, measured in the same run.' : '',
       '"missed by N×" is the factor between the wanted bound and the measured value.',
       '1 KB is taken as 1,024 B and 15 kB as 15,000 B (gzip -9 of the esbuild bundle).',
-      `The bundle is the node-http one-tool server built with \`createLeanMcp\` (both eras and sessions, no optional feature); the Bun and Deno columns repeat it.${fullBundleNote(ours)}`,
+      `The bundle is the node-http one-tool server built with \`createLeanMcp\` (both eras and sessions, no optional feature); the Bun, Deno and Node 24 columns repeat it.${fullBundleNote(ours)}`,
       'Heap per idle session comes from `node --expose-gc bench/w4-heap.mjs --write` (in process; `--row ours-node24` under Node 24), shown when results.json holds it.',
     ]
       .filter(Boolean)

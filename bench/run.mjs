@@ -64,15 +64,15 @@ const onNode24 = (start) => start && { ...start, cmd: NODE24 };
 // Node 24 rows: bare node:http, ours and the SDK v2 again, each the same files on Node 24, so that ours on Node 24 is
 // compared with the limit and the SDK on that runtime (report.mjs pairs a `*-node24` row with `bare-node24` and
 // `sdk2-node24`). Skipped when tools/node24 is not installed.
-for (const [base, name] of [
-  ['bare', 'bare-node24'],
-  ['ours-node', 'ours-node24'],
-  ['sdk2', 'sdk2-node24'],
+for (const [base, name, label] of [
+  ['bare', 'bare-node24', 'bare node:http on Node 24'],
+  ['ours-node', 'ours-node24', '@x/mcp (node-http, Node 24)'],
+  ['sdk2', 'sdk2-node24', 'official SDK v2 on Node 24 (same packages)'],
 ]) {
   const t = TARGETS[base];
   TARGETS[name] = {
     ...t,
-    label: base === 'ours-node' ? '@x/mcp (node-http, Node 24)' : `${t.label.replace(/ \(fixed JSON-RPC answer\)$/, '')} on Node 24`,
+    label,
     start: onNode24(t.start),
     sse: onNode24(t.sse),
     stateless: onNode24(t.stateless),
