@@ -1,1 +1,0 @@
-process.on('SIGINT', () => process.exit(0)); await import('./servers/ours.mjs');
