@@ -272,7 +272,8 @@ const NOTES = `## What each column is
 - **bundle**: a one-tool server (\`echo\`, the peer's documented schema style: JSON Schema for @x/mcp, built with
   \`createLeanMcp\`, the size-conscious entry (its \`createMcp\` size is in the targets note); zod 4 for the
   others, so zod is inside their bundles) bundled by esbuild (\`--bundle --minify --platform=node --format=esm\`), then gzip -9.
-  The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun and Deno rows repeat the node-http bundle.
+  The SDK v2's is \`createMcpHandler\` behind \`toNodeHandler\` on node:http. The Bun, Deno and Node 24 rows repeat the
+  bundles of their Node rows (a bundle does not depend on the runtime that measures it).
 - **Ratios**: the second ratio is to the official SDK v2 row of the same run (the header above the ratio table says
   so); only when a run has no SDK v2 row does the SDK v1 stand in, and the header then says that instead. The SDK v1
   stays in the tables as a plain row. Rows on Node 24 are divided by bare node:http and the SDK v2 on Node 24.
