@@ -63,7 +63,6 @@ export function markdown(meta, results) {
   lines.push(`| target | ${COLS.map((c) => c.head).join(' | ')} |`);
   lines.push(`|---|${COLS.map(() => '---:').join('|')}|`);
   for (const r of results) lines.push(`| ${r.label} | ${COLS.map((c) => cell(r, c)).join(' | ')} |`);
-  const bare = results.find((r) => r.name === 'bare');
   const sdk = officialSdk(results);
   lines.push('');
   lines.push(
@@ -74,7 +73,7 @@ export function markdown(meta, results) {
   lines.push(`|---|${COLS.map(() => '---:').join('|')}|`);
   for (const r of results) {
     if (r.name === 'bare' || r.name === `bare${NODE24}` || r.error) continue;
-    const b = onNode24(r) ? refRow(results, r, 'bare') : bare;
+    const b = refRow(results, r, 'bare');
     const sdkRow = onNode24(r) ? refRow(results, r, 'sdk2') : sdk.row;
     lines.push(`| ${r.label} | ${COLS.map((c) => `${ratio(val(r, c.key), b && !b.error && val(b, c.key))} / ${ratio(val(r, c.key), sdkRow && !sdkRow.error && val(sdkRow, c.key))}`).join(' | ')} |`);
   }

@@ -60,7 +60,7 @@ export const TARGETS = {
 };
 
 /** The same instance, started by the Node 24 binary of tools/node24 instead of the Node running this script. */
-const onNode24 = (start) => start && { ...start, cmd: NODE24 };
+const startOnNode24 = (start) => start && { ...start, cmd: NODE24 };
 // Node 24 rows: bare node:http, ours and the SDK v2 again, each the same files on Node 24, so that ours on Node 24 is
 // compared with the limit and the SDK on that runtime (report.mjs pairs a `*-node24` row with `bare-node24` and
 // `sdk2-node24`). Skipped when tools/node24 is not installed.
@@ -73,9 +73,9 @@ for (const [base, name, label] of [
   TARGETS[name] = {
     ...t,
     label,
-    start: onNode24(t.start),
-    sse: onNode24(t.sse),
-    stateless: onNode24(t.stateless),
+    start: startOnNode24(t.start),
+    sse: startOnNode24(t.sse),
+    stateless: startOnNode24(t.stateless),
     available: () => existsSync(NODE24),
   };
 }
