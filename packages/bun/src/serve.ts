@@ -1,5 +1,6 @@
 import { servedResponse } from '@x/mcp-core';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
+import { drainUpload, holdUpload } from './upload';
 
 /** Options of the Bun {@link serve}. */
 export interface BunServeOptions {
@@ -74,9 +75,12 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
       // Bun closes a connection after `idleTimeout` seconds without traffic, even mid-request:
       // lift the timer while the handler runs, so that long calls are never cut.
       server.timeout(request, 0);
+      // A streamed upload (no Content-Length) is held, so that the core's body limit can stop reading it without
+      // stopping the upload; see ./upload.ts for why the rest is drained before answering.
+      const held = request.method !== 'GET' && request.headers.get('content-length') === null ? holdUpload(request) : undefined;
       let response: Response;
       try {
-        response = await handle(request, new BunContext(request, server));
+        response = await handle(held === undefined ? request : held.request, new BunContext(request, server));
       } catch (error) {
         try {
           onError(error);
@@ -85,6 +89,10 @@ export async function serve(mcp: { handle: FetchHandler } | FetchHandler, option
         }
         response = new Response(INTERNAL_ERROR, { status: 500, headers: { 'content-type': 'application/json' } });
       }
+      // An early answer (413, 401, ...) may leave the client uploading: discard the rest first, or Bun's close
+      // would reach the client as a reset instead of the answer.
+      if (held !== undefined) await held.rest();
+      else if (!request.bodyUsed && request.method !== 'GET' && request.body !== null) await drainUpload(request.body.getReader());
       // An SSE stream may stay quiet for longer than idleTimeout: keep the timer off until it ends,
       // then put it back for the idle connection (at once for a body already in memory, or a stream
       // written in full while the handler ran). Cancellation still reaches the producer.
