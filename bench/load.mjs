@@ -88,6 +88,26 @@ async function call(pool, path, body, session, check) {
   return r.text;
 }
 const hasResult = (t) => t.includes('"result"');
+
+/**
+ * The one request a fixed-request generator (bench/wrk.mjs) repeats for `workload`: `bare` and `w1` send the
+ * `echo` call of load.mjs's W1 (`w1` in a session opened here first and named in the headers), `w1s` its
+ * 2026-07-28 form. One such request is sent and its answer checked (HTTP 200, a JSON-RPC result) before it is returned.
+ * @returns {Promise<{ headers: Record<string, string>, body: string }>}
+ */
+export async function fixedRequest(url, workload) {
+  if (workload !== 'bare' && workload !== 'w1' && workload !== 'w1s') throw new Error(`no fixed request for workload ${workload}`);
+  const u = new URL(url);
+  const pool = new Pool(u.origin, { connections: 1 });
+  try {
+    const session = workload === 'w1s' ? 2026 : workload === 'w1' ? await openSession(pool, u.pathname) : '';
+    const body = workload === 'w1s' ? ECHO_2026 : ECHO;
+    await call(pool, u.pathname, body, session, hasResult);
+    return { headers: session === 2026 ? HEADERS_2026 : headers(session), body };
+  } finally {
+    await pool.destroy().catch(() => {});
+  }
+}
 const countEvents = (t) => {
   let n = 0;
   for (let i = t.indexOf('data:'); i !== -1; i = t.indexOf('data:', i + 5)) n++;

@@ -1,7 +1,9 @@
 // Renders bench results (bench/results.json) as a Markdown table and an SVG chart of W1 and W4.
 const fin = (x) => typeof x === 'number' && Number.isFinite(x);
-const int = (x) => (fin(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
-const ms = (x) => (fin(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) : 'n/a');
+/** A whole number with thousands separators, or n/a. */
+export const int = (x) => (fin(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+/** Milliseconds: two decimals below 10, one above; or n/a. */
+export const ms = (x) => (fin(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) : 'n/a');
 const kb = (x) => (fin(x) ? `${(x / 1024).toFixed(1)}` : 'n/a');
 
 const COLS = [
@@ -26,7 +28,8 @@ function cell(r, c) {
   if (c.key === 'w4' && r.w4_sessions) return `${int(v)}${r.w4_sessions < 10000 ? ` (${int(r.w4_sessions)} sessions)` : ''}`;
   return (c.fmt ?? int)(v);
 }
-const ratio = (a, b) => (fin(a) && fin(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+/** `a ÷ b` as `1.23×`, or n/a. */
+export const ratio = (a, b) => (fin(a) && fin(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 /** Rows measured on Node 24 (tools/node24) end in this; run.mjs makes them for bare, ours-node and sdk2. */
 const NODE24 = '-node24';
@@ -292,7 +295,8 @@ const NOTES = `## What each column is
   per connection (sent with \`dispatch\`, the body collected as bytes), bounded by time and by request count; latency
   percentiles from every sample. It is a single Node
   process on one core, so at the top end (bare node:http, Bun) **the generator, not the server, may be the limit**:
-  those ratios understate the gap. wrk was not used.
+  those ratios understate the gap. This table does not use wrk; \`bench/wrk.mjs\` measures W1 with wrk apart (see
+  "W1 with wrk" below, when RESULTS.md has it).
 `;
 
 const NOT_MEASURED = `- **W1 on the 2026-07-28 stateless path** for the SDK v1 and mcp-lite (neither offers it): n/a. The targets' "W1 @32
@@ -306,7 +310,8 @@ const NOT_MEASURED = `- **W1 on the 2026-07-28 stateless path** for the SDK v1 a
 - **Heap per idle session** for anything but @x/mcp on Node: \`bench/w4-heap.mjs\` measures only that.
 - **Peers on Bun and Deno**: only @x/mcp runs there; the SDKs, tmcp and mcp-lite were measured on Node only.
 - **Repeats**: unless the header says "median of 3", every cell is a single run (\`--repeat 3\` does medians).
-- **wrk**: not used (the undici generator only), so numbers near the generator's ceiling are understated.
+- **wrk**: not used in these tables (the undici generator only), so numbers near the generator's ceiling are
+  understated; W1 with wrk is a separate run (\`bench/wrk.mjs\`).
 - **Peers on Node 24**: only bare node:http, @x/mcp and the SDK v2 run on Node 24; the SDK v1, tmcp and mcp-lite
   on the current Node (see Machine) only, so the targets against mcp-lite are n/a in the Node 24 column.`;
 

@@ -139,10 +139,11 @@ function freePort() {
   });
 }
 
-const pinned = (cpu, cmd, args) => (HAS_TASKSET ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]);
+/** `[cmd, args]` run on CPU `cpu` under taskset, when pinning is possible. */
+export const pinned = (cpu, cmd, args) => (HAS_TASKSET ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]);
 
 /** Spawns a server and waits until it answers a tools/call (or, for bare, a POST). Returns { child, port, coldMs }. */
-async function startServer(start, isBare) {
+export async function startServer(start, isBare) {
   const port = await freePort();
   const [cmd, args] = pinned(0, start.cmd, start.args);
   const t0 = performance.now();
@@ -162,7 +163,8 @@ async function startServer(start, isBare) {
   throw new Error(`server not ready in ${READY_MS} ms: ${stderr}`);
 }
 
-async function stopServer(child) {
+/** Stops a server started by startServer: SIGTERM, then SIGKILL after 3 s. */
+export async function stopServer(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -192,7 +194,7 @@ function load(opts) {
 }
 
 /** Let the server drain whatever the last run left in flight: wait until a probe answers quickly, twice. */
-async function idle(port, isBare) {
+export async function idle(port, isBare) {
   const { firstCall } = await import('./probe.mjs');
   await sleep(500);
   for (let i = 0; i < 20; i++) {
@@ -226,18 +228,20 @@ function rssBytes(pid) {
   }
   return total;
 }
-const median = (xs) => {
+/** The median of the finite numbers of `xs` (the lower middle one of an even count); NaN when there is none. */
+export const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
 };
 
-function check(r, what) {
+/** A load run's result when it has answers and no error; otherwise throws, naming the cell. */
+export function check(r, what) {
   if (!r || r.errors || !r.ok) throw new Error(`${what}: ${r?.errors ?? '?'} errors, ${r?.ok ?? 0} ok; first: ${r?.firstError}`);
   return r;
 }
 
 /** Runs `fn(url, port)` against a fresh instance of `start`, then stops it. */
-async function withServer(start, isBare, fn) {
+export async function withServer(start, isBare, fn) {
   const s = await startServer(start, isBare);
   try {
     return await fn(`http://127.0.0.1:${s.port}/mcp`, s);
