@@ -209,7 +209,9 @@ async function main() {
   }
   const seconds = Number(opt('--seconds', 10));
   const repeat = Number(opt('--repeat', 1));
-  if (!(seconds > 0 && seconds <= 60) || !Number.isInteger(repeat) || repeat < 1 || repeat > 9) throw new Error('--seconds takes 1 to 60 and --repeat 1 to 9');
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60 || !Number.isInteger(repeat) || repeat < 1 || repeat > 9) {
+    throw new Error('--seconds takes a whole number from 1 to 60, --repeat one from 1 to 9');
+  }
   const names = (opt('--only', '') || Object.keys(TARGETS).join(',')).split(',').filter((n) => {
     if (!TARGETS[n]) throw new Error(`unknown target ${n}; known: ${Object.keys(TARGETS).join(', ')}`);
     const ok = TARGETS[n].available?.() ?? true;
