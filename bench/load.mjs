@@ -11,7 +11,8 @@ import { Pool } from 'undici';
 
 export const PROTOCOL = '2025-06-18';
 const ACCEPT = 'application/json, text/event-stream';
-const MAX_REQUESTS = 2_000_000;
+/** Requests one load run may send at most, whatever its duration. */
+export const MAX_REQUESTS = 2_000_000;
 
 const rpc = (id, method, params) => JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
 const INIT = rpc(1, 'initialize', { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'bench', version: '0.0.0' } });

@@ -330,7 +330,8 @@ export async function bundleSize(name) {
 }
 
 /** Medians of the repeats: numbers per cell. */
-function summarise(res) {
+/** The medians of a target's runs, one field per cell (req/s and p50/p99 for W1; absent for cells not run). */
+export function summarise(res) {
   const m = (k, f) => (res.runs[k] ? median(res.runs[k].map(f)) : undefined);
   return {
     name: res.name,
@@ -374,18 +375,49 @@ async function smoke(names) {
   return failed;
 }
 
+/**
+ * The targets `only` names (comma-separated; empty for all), without those whose runtime is not installed.
+ * Throws on an unknown name.
+ */
+export function selectTargets(only, log) {
+  return (only || Object.keys(TARGETS).join(',')).split(',').filter((n) => {
+    if (!TARGETS[n]) throw new Error(`unknown target ${n}; known: ${Object.keys(TARGETS).join(', ')}`);
+    const a = TARGETS[n].available?.() ?? true;
+    if (!a) log(`${n}: runtime not installed, skipped`);
+    return a;
+  });
+}
+
+/**
+ * Runs `measure(res)` for every target `repeat` times, in rounds: every target once, then every target again, and
+ * so on. A slow spell of the machine then falls on one round of several targets, which the medians absorb, rather
+ * than on all the repeats of one target. A target whose round throws is marked failed (`error`) and left out after.
+ * @returns {Promise<{ name: string, label: string, runs: Record<string, unknown[]>, error?: string }[]>}
+ */
+export async function inRounds(names, repeat, measure, log) {
+  const runs = names.map((name) => ({ name, label: TARGETS[name].label, runs: {}, error: undefined }));
+  for (let rep = 0; rep < repeat; rep++) {
+    for (const res of runs) {
+      if (res.error !== undefined) continue;
+      log(`${res.name}: start (round ${rep + 1}/${repeat})`);
+      try {
+        await measure(res);
+      } catch (e) {
+        log(`${res.name}: FAILED ${e.message}`);
+        res.error = e.message;
+      }
+    }
+  }
+  return runs;
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const opt = (k, d) => {
     const i = argv.indexOf(k);
     return i === -1 ? d : argv[i + 1];
   };
-  const names = (opt('--only', '') || Object.keys(TARGETS).join(',')).split(',').filter((n) => {
-    if (!TARGETS[n]) throw new Error(`unknown target ${n}; known: ${Object.keys(TARGETS).join(', ')}`);
-    const a = TARGETS[n].available?.() ?? true;
-    if (!a) log(`${n}: runtime not installed, skipped`);
-    return a;
-  });
+  const names = selectTargets(opt('--only', ''), log);
   if (!HAS_TASKSET) log('taskset or a second CPU is missing: server and load share CPUs');
   if (argv.includes('--smoke')) {
     const failed = await smoke(names);
@@ -394,21 +426,7 @@ async function main() {
   const seconds = Number(opt('--seconds', 10));
   const repeat = Number(opt('--repeat', 1));
   const sessions = Number(opt('--sessions', 10_000));
-  // Rounds: every target once, then every target again, and so on. A slow spell of the machine then falls on one
-  // round of several targets, which the medians absorb, rather than on all the repeats of one target.
-  const runs = names.map((name) => ({ name, label: TARGETS[name].label, runs: {}, error: undefined }));
-  for (let rep = 0; rep < repeat; rep++) {
-    for (const res of runs) {
-      if (res.error !== undefined) continue;
-      log(`${res.name}: start (round ${rep + 1}/${repeat})`);
-      try {
-        await measureRound(res.name, TARGETS[res.name], res, { seconds, sessions });
-      } catch (e) {
-        log(`${res.name}: FAILED ${e.message}`);
-        res.error = e.message;
-      }
-    }
-  }
+  const runs = await inRounds(names, repeat, (res) => measureRound(res.name, TARGETS[res.name], res, { seconds, sessions }), log);
   const results = [];
   for (const r of runs) {
     const res = r.error === undefined ? summarise(r) : { name: r.name, label: r.label, error: r.error };

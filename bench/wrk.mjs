@@ -16,18 +16,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixedRequest } from './load.mjs';
+import { fixedRequest, MAX_REQUESTS } from './load.mjs';
 import { int, ms, ratio, refRow } from './report.mjs';
-import { check, idle, median, pinned, TARGETS, withServer } from './run.mjs';
+import { check, idle, inRounds, pinned, selectTargets, summarise, TARGETS, withServer } from './run.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** Requests one wrk run may send at most (the same bound as load.mjs). */
-const MAX_REQUESTS = 2_000_000;
 
-/** Whether a `wrk` binary answers on PATH. */
-export function wrkAvailable() {
+/** The first line `wrk --version` prints (`wrk 4.1.0 [epoll] ...`), or undefined when there is no wrk on PATH. */
+export function wrkVersion() {
   const r = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
-  return r.error === undefined && /wrk/.test(`${r.stdout}${r.stderr}`);
+  const line = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
+  return r.error === undefined && /^wrk /.test(line) ? line : undefined;
 }
 
 /** `text` as a Lua long-bracket string literal whose closing bracket it cannot contain. */
@@ -158,18 +157,6 @@ async function round(name, t, runs, seconds) {
 const KEYS = ['w1s_32', 'w1s_256', 'w1_32', 'w1_256'];
 const HEADS = ['W1 2026 stateless @32', 'W1 2026 stateless @256', 'W1 2025 session @32', 'W1 2025 session @256'];
 
-/** The medians of a target's runs: req/s of each cell, and its p50/p99 (each the median of its own). */
-export function summariseWrk(name, label, runs) {
-  const row = { name, label };
-  for (const k of KEYS) {
-    if (!runs[k]) continue;
-    row[k] = median(runs[k].map((r) => r.rps));
-    row[`${k}_p50`] = median(runs[k].map((r) => r.p50));
-    row[`${k}_p99`] = median(runs[k].map((r) => r.p99));
-  }
-  return row;
-}
-
 /** The Markdown tables: req/s (p50/p99 ms), then each cell ÷ bare node:http and ÷ the SDK v2 of the same runtime. */
 export function wrkMarkdown(meta, rows) {
   const lines = [
@@ -203,7 +190,8 @@ async function main() {
     const i = argv.indexOf(k);
     return i === -1 ? d : argv[i + 1];
   };
-  if (!wrkAvailable()) {
+  const version = wrkVersion();
+  if (version === undefined) {
     console.error('wrk is not installed (Debian: apt-get install wrk); nothing measured');
     process.exit(2);
   }
@@ -212,30 +200,13 @@ async function main() {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60 || !Number.isInteger(repeat) || repeat < 1 || repeat > 9) {
     throw new Error('--seconds takes a whole number from 1 to 60, --repeat one from 1 to 9');
   }
-  const names = (opt('--only', '') || Object.keys(TARGETS).join(',')).split(',').filter((n) => {
-    if (!TARGETS[n]) throw new Error(`unknown target ${n}; known: ${Object.keys(TARGETS).join(', ')}`);
-    const ok = TARGETS[n].available?.() ?? true;
-    if (!ok) console.error(`[wrk] ${n}: runtime not installed, skipped`);
-    return ok;
-  });
-  const state = names.map((name) => ({ name, runs: {}, error: undefined }));
-  for (let rep = 0; rep < repeat; rep++) {
-    for (const s of state) {
-      if (s.error !== undefined) continue;
-      console.error(`[wrk] ${s.name}: round ${rep + 1}/${repeat}`);
-      try {
-        await round(s.name, TARGETS[s.name], s.runs, seconds);
-      } catch (e) {
-        console.error(`[wrk] ${s.name}: FAILED ${e.message}`);
-        s.error = e.message;
-      }
-    }
-  }
-  const rows = state.map((s) => (s.error === undefined ? summariseWrk(s.name, TARGETS[s.name].label, s.runs) : { name: s.name, label: TARGETS[s.name].label, error: s.error }));
-  const version = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  const log = (m) => console.error(`[wrk] ${m}`);
+  const names = selectTargets(opt('--only', ''), log);
+  const state = await inRounds(names, repeat, (res) => round(res.name, TARGETS[res.name], res.runs, seconds), log);
+  const rows = state.map((s) => (s.error === undefined ? summarise(s) : { name: s.name, label: s.label, error: s.error }));
   const meta = {
     date: new Date().toISOString(),
-    generator: `${`${version.stdout}${version.stderr}`.split('\n')[0].trim()}, -t1`,
+    generator: `${version}, -t1`,
     pinning: pinned(1, 'wrk', [])[0] === 'taskset' ? 'servers on CPU 0, wrk on CPU 1 (taskset)' : 'no pinning',
     seconds,
     repeat,

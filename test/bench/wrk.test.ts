@@ -2,7 +2,9 @@
 // unchanged, its reading of wrk's report must count every failure, and its ratios must pair runtimes as report.mjs does.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script of the private bench package, without type declarations
-import { luaScript, luaString, parseWrk, summariseWrk, wrkMarkdown } from '../../bench/wrk.mjs';
+import { luaScript, luaString, parseWrk, wrkMarkdown } from '../../bench/wrk.mjs';
+// @ts-expect-error: as above
+import { summarise } from '../../bench/run.mjs';
 
 /** The body of a Lua long-bracket literal, read the way Lua reads it: up to the first matching closing bracket. */
 function readLong(literal: string): { body: string; rest: string } {
@@ -83,12 +85,12 @@ describe('bench wrk: reading the report', () => {
 describe('bench wrk: the table', () => {
   const run = (rps: number) => ({ rps, p50: 1, p99: 2 });
   const rows = [
-    summariseWrk('bare', 'bare node:http', { w1_32: [run(50_000)], w1s_32: [run(50_000)] }),
-    summariseWrk('ours-node', '@x/mcp (node-http)', { w1_32: [run(20_000), run(22_000), run(21_000)], w1s_32: [run(25_000)] }),
-    summariseWrk('sdk2', 'official SDK v2', { w1_32: [run(2_000)], w1s_32: [run(1_000)] }),
-    summariseWrk('bare-node24', 'bare node:http on Node 24', { w1_32: [run(40_000)], w1s_32: [run(40_000)] }),
-    summariseWrk('ours-node24', '@x/mcp (node-http, Node 24)', { w1_32: [run(20_000)], w1s_32: [run(20_000)] }),
-    summariseWrk('sdk2-node24', 'official SDK v2 on Node 24', { w1_32: [run(4_000)], w1s_32: [run(2_000)] }),
+    summarise({ name: 'bare', label: 'bare node:http', runs: { w1_32: [run(50_000)], w1s_32: [run(50_000)] } }),
+    summarise({ name: 'ours-node', label: '@x/mcp (node-http)', runs: { w1_32: [run(20_000), run(22_000), run(21_000)], w1s_32: [run(25_000)] } }),
+    summarise({ name: 'sdk2', label: 'official SDK v2', runs: { w1_32: [run(2_000)], w1s_32: [run(1_000)] } }),
+    summarise({ name: 'bare-node24', label: 'bare node:http on Node 24', runs: { w1_32: [run(40_000)], w1s_32: [run(40_000)] } }),
+    summarise({ name: 'ours-node24', label: '@x/mcp (node-http, Node 24)', runs: { w1_32: [run(20_000)], w1s_32: [run(20_000)] } }),
+    summarise({ name: 'sdk2-node24', label: 'official SDK v2 on Node 24', runs: { w1_32: [run(4_000)], w1s_32: [run(2_000)] } }),
   ];
 
   it('keeps the median of each cell', () => {
