@@ -234,7 +234,8 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
       }
       switch (request.method) {
         case 'POST': {
-          const read = await readPost(request, rctx, maxBodyBytes);
+          let read = readPost(request, rctx, maxBodyBytes);
+          if (read instanceof Promise) read = await read;
           if (isResponse(read)) return read;
           // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06). A
           // modern-only server answers every POST on the stateless path, legacy traffic included (DUAL-08).

@@ -46,6 +46,14 @@ export interface RequestContext {
   /** A body that a framework already parsed (Express `req.body`, Koa `ctx.request.body`). Used instead of reading the request. */
   parsedBody?: unknown;
   /**
+   * The whole request body as text when the adapter already holds every byte of it (the usual small POST), or
+   * undefined when it would have to wait for more; the core then reads `request` as usual. A call that returns a
+   * string consumes the body, as `request.text()` does. The core calls it at most once per request, only when the
+   * Content-Length header is within its body limit, so the usual POST is read and parsed without a promise.
+   * `@x/mcp-node-http` sets it.
+   */
+  bodyTextNow?(): string | undefined;
+  /**
    * Set by an adapter that writes the response to a socket itself (`@x/mcp-node-http` does): the handler may then
    * answer with a lazy Response whose native object is only built if some member other than `status` is read. The
    * adapter reads the body string and header fields from `Symbol.for('x-mcp.bodyText')` and

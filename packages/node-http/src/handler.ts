@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
-import { bodyDone, toWebRequest } from './request';
+import { bodyDone, bufferedText, toWebRequest } from './request';
 import { sendWebResponse } from './send';
 
 /** Options of {@link toNodeHandler}. */
@@ -76,6 +76,11 @@ class NodeContext implements RequestContext {
     return this.#request.signal;
   }
 
+  /** The body, when Node's parser has handed all of it over already: the core then parses it without a promise. */
+  bodyTextNow(): string | undefined {
+    return bufferedText(this.#request);
+  }
+
   /** A getter: reading the peer address is a call into the socket, and most requests never look. */
   get remoteAddress(): string | undefined {
     return this.#req.socket?.remoteAddress;
@@ -103,6 +108,9 @@ export function toNodeHandler(
     try {
       const request = toWebRequest(req, { res, parsedBody, maxBodyBytes });
       const context = new NodeContext(req, request, parsedBody);
+      // Called from the 'request' event, the parser has not yet handed over the body that came in the same packet;
+      // one microtask later it has, and the handler finds the usual small body whole (bodyTextNow).
+      if (!req.complete) await undefined;
       await sendWebResponse(res, await handler(request, context), request);
     } catch (error) {
       report(error);

@@ -2,6 +2,21 @@ import type { IncomingMessage } from 'node:http';
 import { delegateRest } from '@x/mcp-core';
 
 /**
+ * Whether a raw field name equals `lower`, ignoring ASCII case. Field names are tokens (ASCII only) and `lower` is
+ * already lower case, so only A-Z need folding: no lower-cased copy of every raw name is made.
+ */
+function sameName(key: string, lower: string): boolean {
+  if (key === lower) return true;
+  if (key.length !== lower.length) return false;
+  for (let i = 0; i < key.length; i++) {
+    const a = key.charCodeAt(i);
+    const b = lower.charCodeAt(i);
+    if (a !== b && (a < 65 || a > 90 || a + 32 !== b)) return false;
+  }
+  return true;
+}
+
+/**
  * The field values of `name` (lower case) in a raw header list, joined as `Headers.get` joins them; null if absent.
  * Reading `rawHeaders` spares building `IncomingMessage.headers`, which Node does on first access.
  * @param raw `IncomingMessage.rawHeaders`.
@@ -11,11 +26,23 @@ import { delegateRest } from '@x/mcp-core';
 export function rawGet(raw: readonly string[], name: string): string | null {
   let value: string | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = raw[i]!;
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (!sameName(raw[i]!, name)) continue;
     value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
   }
   return value;
+}
+
+/** Lower-cased names asked for so far (the core asks for the same dozen on every request), up to a bound. */
+const lowered = new Map<string, string>();
+
+/** `name` in lower case, remembered: a name asked for before costs a map lookup, not a copy. */
+function lowerName(name: string): string {
+  let lower = lowered.get(name);
+  if (lower === undefined) {
+    lower = String(name).toLowerCase();
+    if (typeof name === 'string' && lowered.size < 256) lowered.set(name, lower);
+  }
+  return lower;
 }
 
 /**
@@ -34,12 +61,12 @@ class NodeHeaders {
 
   get(name: string): string | null {
     if (this.#native !== undefined) return this.#native.get(name);
-    return rawGet(this.#raw, String(name).toLowerCase());
+    return rawGet(this.#raw, lowerName(name));
   }
 
   has(name: string): boolean {
     if (this.#native !== undefined) return this.#native.has(name);
-    return rawGet(this.#raw, String(name).toLowerCase()) !== null;
+    return rawGet(this.#raw, lowerName(name)) !== null;
   }
 
   /** The native Headers, built once from the raw list (HTTP/2 pseudo-headers left out). */

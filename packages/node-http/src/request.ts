@@ -67,16 +67,23 @@ export function bodyDone(req: IncomingMessage): boolean {
   return req.complete || (req as unknown as Record<symbol, boolean | undefined>)[BODY_TAKEN] === true;
 }
 
-function readAll(req: IncomingMessage, limit: number): Buffer | Promise<Buffer> {
-  // The usual small POST: the whole body arrived with the head and waits in the stream's buffer. Taken in one
-  // read() (which also lets the stream end), with no listeners and no promise of our own.
+/**
+ * The usual small POST: the whole body arrived with the head and waits in the stream's buffer. Taken in one read()
+ * (which also lets the stream end), with no listeners and no promise; undefined when it is not all here yet, was
+ * read already, or is over `limit`.
+ */
+function takeBuffered(req: IncomingMessage, limit: number): Buffer | undefined {
   const buffered = req.readableLength;
   const whole = req.complete || (buffered > 0 && buffered === Number(rawGet(req.rawHeaders, 'content-length')));
-  if (whole && !req.readableDidRead && !req.destroyed && req.readableFlowing !== true && buffered <= limit) {
-    const chunk = req.read() as Buffer | string | null;
-    (req as unknown as Record<symbol, boolean>)[BODY_TAKEN] = true;
-    return chunk === null ? Buffer.alloc(0) : toBytes(chunk);
-  }
+  if (!whole || req.readableDidRead || req.destroyed || req.readableFlowing === true || buffered > limit) return undefined;
+  const chunk = req.read() as Buffer | string | null;
+  (req as unknown as Record<symbol, boolean>)[BODY_TAKEN] = true;
+  return chunk === null ? Buffer.alloc(0) : toBytes(chunk);
+}
+
+function readAll(req: IncomingMessage, limit: number): Buffer | Promise<Buffer> {
+  const whole = takeBuffered(req, limit);
+  if (whole !== undefined) return whole;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     consume(req, limit, (chunk) => chunks.push(chunk), (error) => (error ? reject(error) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))));
@@ -175,6 +182,15 @@ function serialise(parsed: unknown): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
 }
 
+/** UTF-8 with replacement, and a leading byte order mark dropped, as `Request.text()` decodes. */
+function decode(bytes: Uint8Array): string {
+  const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** NodeRequest's private #textNow, for {@link bufferedText}. */
+let textNow: (request: NodeRequest) => string | undefined;
+
 /**
  * A `Request` served straight from an `IncomingMessage`. `method`, `url`, `headers`, `signal`,
  * `body` and the `text()`/`json()`/`arrayBuffer()` reads never build a native Request; any other
@@ -256,10 +272,16 @@ class NodeRequest {
   }
 
   async text(): Promise<string> {
-    const bytes = await this.#bytes();
-    // UTF-8 with replacement, and a leading byte order mark dropped, as `Request.text()` decodes.
-    const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return decode(await this.#bytes());
+  }
+
+  /** The whole body as text if every byte of it is buffered already and nobody read it (see bufferedText). */
+  #textNow(): string | undefined {
+    if (this.#used || this.#native !== undefined || this.#stream !== undefined || !this.#hasBody || this.#drained) return undefined;
+    const bytes = takeBuffered(this.#req, this.#limit);
+    if (bytes === undefined) return undefined;
+    this.#used = true;
+    return decode(bytes);
   }
 
   async json(): Promise<unknown> {
@@ -291,6 +313,7 @@ class NodeRequest {
   }
 
   static {
+    textNow = (request) => request.#textNow();
     // Every other Request member is served by the materialised native Request.
     delegateRest(NodeRequest.prototype, 'Request', (self: NodeRequest) => self.#materialise());
   }
@@ -302,4 +325,15 @@ class NodeRequest {
  */
 export function toWebRequest(req: IncomingMessage, options: WebRequestOptions = {}): Request {
   return new NodeRequest(req, options) as unknown as Request;
+}
+
+/**
+ * The whole body of a request made by {@link toWebRequest} as text, when every byte of it is buffered already and
+ * nothing read it yet; the body is then used, as after `text()`. Undefined otherwise, and for any other request.
+ * The adapter's `RequestContext.bodyTextNow`.
+ * @param request A request.
+ * @returns The body text, or undefined.
+ */
+export function bufferedText(request: Request): string | undefined {
+  return request instanceof NodeRequest ? textNow(request) : undefined;
 }

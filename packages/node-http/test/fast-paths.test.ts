@@ -3,8 +3,8 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createMcp } from '@x/mcp-core';
-import { start, until } from './helpers';
+import { createMcp, type RequestContext } from '@x/mcp-core';
+import { sleep, start, until } from './helpers';
 
 describe('request url without URL parsing (regression: same href as WHATWG URL parsing)', () => {
   const hosts = ['127.0.0.1', 'LocalHost:3000', 'example.com.', 'a_b.example:65535', 'localhost:80', '127.1', '0x7f.0.0.1', 'foo.123', 'h:0080', 'h:70000'];
@@ -67,6 +67,102 @@ describe('lazy request headers', () => {
     // Iteration is the native one: sorted, lower case, repeats combined.
     expect(out.names).toEqual(['accept', 'connection', 'host', 'x-one']);
     expect((out.entries as Record<string, string>).accept).toBe('application/json, text/event-stream');
+  });
+});
+
+describe('lazy request headers: names compared without case', () => {
+  it('finds a raw name in any case, and never takes another name of the same length for it', async () => {
+    let out: Record<string, unknown> = {};
+    const { port } = await start(async (req) => {
+      const h = req.headers;
+      out = {
+        length: h.get('content-length'),
+        sid: h.get('mcp-session-id'),
+        sidUpper: h.get('MCP-Session-ID'),
+        origin: h.get('origin'),
+        accept: h.get('accept'),
+        unicode: h.get('accépt'),
+      };
+      return new Response(null, { status: 204 });
+    });
+    // Content-Length and Mcp-Session-Id both have 14 characters, Accept and Origin 6.
+    const socket = connect(port, '127.0.0.1');
+    socket.on('data', () => {});
+    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nCONTENT-LENGTH: 2\r\nMcp-Session-Id: abc\r\nACCEPT: */*\r\n\r\n{}');
+    expect(await until(() => out.length !== undefined)).toBe(true);
+    socket.destroy();
+    expect(out).toEqual({ length: '2', sid: 'abc', sidUpper: 'abc', origin: null, accept: '*/*', unicode: null });
+  });
+});
+
+describe('the body handed to the core without a promise (bodyTextNow)', () => {
+  /** A handler that records what bodyTextNow gave and what a read of the request then does. */
+  const recorder = () => {
+    const seen: { now: string | undefined; read: string }[] = [];
+    const handler = async (req: Request, ctx?: RequestContext) => {
+      const now = ctx?.bodyTextNow?.();
+      const read = await req.text().then(
+        (t) => `text: ${t}`,
+        (e: Error) => `rejected: ${e.message}`,
+      );
+      seen.push({ now, read });
+      return new Response(null, { status: 204 });
+    };
+    return { seen, handler };
+  };
+
+  it('a body that came with the head is handed over whole, and the request body is then used', async () => {
+    const { seen, handler } = recorder();
+    const { port } = await start(handler);
+    const socket = connect(port, '127.0.0.1');
+    socket.on('data', () => {});
+    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n{"a":"é"}'.replace('9', String(Buffer.byteLength('{"a":"é"}'))));
+    expect(await until(() => seen.length === 1)).toBe(true);
+    socket.destroy();
+    expect(seen).toEqual([{ now: '{"a":"é"}', read: 'rejected: Body is unusable' }]);
+  });
+
+  it('a body still arriving is not handed over; the request reads all of it', async () => {
+    const { seen, handler } = recorder();
+    const { port } = await start(handler);
+    const socket = connect(port, '127.0.0.1');
+    socket.on('data', () => {});
+    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{"a"');
+    await sleep(50);
+    socket.write(':12}');
+    expect(await until(() => seen.length === 1)).toBe(true);
+    socket.destroy();
+    expect(seen).toEqual([{ now: undefined, read: 'text: {"a":12}' }]);
+  });
+
+  it('a chunked body (no length to know it is whole by) is read through the request; a GET has no body', async () => {
+    const { seen, handler } = recorder();
+    const { port } = await start(handler);
+    const socket = connect(port, '127.0.0.1');
+    socket.on('data', () => {});
+    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"b"\r\n3\r\n:1}\r\n0\r\n\r\n');
+    expect(await until(() => seen.length === 1)).toBe(true);
+    socket.write('GET /mcp HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await until(() => seen.length === 2)).toBe(true);
+    socket.destroy();
+    expect(seen).toEqual([
+      { now: undefined, read: 'text: {"b":1}' },
+      { now: undefined, read: 'text: ' },
+    ]);
+  });
+
+  it('a body the handler started to read is not handed over again', async () => {
+    let out: unknown;
+    const { url } = await start(async (req, ctx) => {
+      void req.body;
+      out = ctx?.bodyTextNow?.();
+      await req.body?.cancel();
+      return new Response(null, { status: 204 });
+    });
+    const res = await request(url, { method: 'POST', body: '{"c":3}' });
+    await res.body.dump();
+    expect(res.statusCode).toBe(204);
+    expect(out).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BodyTooLargeError, readBody } from './body';
+import type { RequestContext } from '../types';
+import { BodyTooLargeError, readBody, readJsonBody } from './body';
 
 const URL_ = 'http://localhost/mcp';
 const enc = new TextEncoder();
@@ -144,5 +145,68 @@ describe('readBody streaming (no Content-Length)', () => {
   it('falls back to counting when Content-Length is not a number', async () => {
     const src = chunked([enc.encode('x'.repeat(20))]);
     expect(await rejection(readBody(streamed(src.stream, { 'content-length': 'abc' }), 10))).toBeInstanceOf(BodyTooLargeError);
+  });
+});
+
+describe('readJsonBody with an adapter that holds the whole body (bodyTextNow)', () => {
+  /** A context whose bodyTextNow answers `text` and counts its calls. */
+  const holding = (text: string | undefined): RequestContext & { calls: number } => {
+    const ctx = {
+      calls: 0,
+      bodyTextNow() {
+        ctx.calls++;
+        return text;
+      },
+    };
+    return ctx;
+  };
+  /** A POST whose body must not be read: its text() throws. */
+  const untouchable = (headers: Record<string, string>): Request => {
+    const req = new Request(URL_, { method: 'POST', headers, body: 'not this' });
+    Object.defineProperty(req, 'text', { value: () => Promise.reject(new Error('the request was read')) });
+    return req;
+  };
+
+  it('parses the text it hands over, without a promise and without reading the request', () => {
+    const ctx = holding('{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    const read = readJsonBody(untouchable({ 'content-length': '39' }), ctx, 1000);
+    expect(read).not.toBeInstanceOf(Promise);
+    expect(read).toEqual({ ok: true, value: { jsonrpc: '2.0', id: 1, method: 'ping' } });
+    expect(ctx.calls).toBe(1);
+  });
+
+  it('answers text that is not JSON with the 400 parse failure, also without a promise', () => {
+    const read = readJsonBody(untouchable({ 'content-length': '3' }), holding('{x}'), 1000);
+    expect(read).toEqual({ ok: false, status: 400, message: 'Parse error: the body is not valid JSON' });
+  });
+
+  it('is not asked when Content-Length is over the limit: 413, the body unread', async () => {
+    const ctx = holding('{}');
+    const req = new Request(URL_, { method: 'POST', headers: { 'content-length': '5000' }, body: '{}' });
+    expect(await readJsonBody(req, ctx, 100)).toMatchObject({ ok: false, status: 413 });
+    expect(ctx.calls).toBe(0);
+  });
+
+  it('is not asked without a Content-Length: the streamed read counts the bytes against the limit', async () => {
+    const ctx = holding('{"a":1}');
+    const src = chunked([enc.encode('{"b":'), enc.encode('2}')]);
+    expect(await readJsonBody(streamed(src.stream), ctx, 100)).toEqual({ ok: true, value: { b: 2 } });
+    expect(ctx.calls).toBe(0);
+  });
+
+  it('reads the request as usual when the adapter does not hold the whole body yet', async () => {
+    const ctx = holding(undefined);
+    const body = '{"jsonrpc":"2.0","method":"notifications/initialized"}';
+    const req = new Request(URL_, { method: 'POST', headers: { 'content-length': String(body.length) }, body });
+    const read = readJsonBody(req, ctx, 1000);
+    expect(read).toBeInstanceOf(Promise);
+    expect(await read).toEqual({ ok: true, value: JSON.parse(body) });
+    expect(ctx.calls).toBe(1);
+  });
+
+  it('gives way to parsedBody, which a framework already parsed', () => {
+    const ctx = Object.assign(holding('{"from":"adapter"}'), { parsedBody: { from: 'framework' } });
+    expect(readJsonBody(untouchable({ 'content-length': '18' }), ctx, 1000)).toEqual({ ok: true, value: { from: 'framework' } });
+    expect(ctx.calls).toBe(0);
   });
 });

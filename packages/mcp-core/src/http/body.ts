@@ -2,6 +2,7 @@
  * Reading a request body once, under a byte limit.
  */
 import { parseJson } from '../jsonrpc/messages';
+import type { MaybePromise, RequestContext } from '../types';
 
 /** Thrown when the body is over the limit; answered with 413. */
 export class BodyTooLargeError extends Error {
@@ -73,15 +74,14 @@ export async function readBody(request: Request, limit: number): Promise<string>
 /** The outcome of reading a JSON body: the value, or why not (413 over the limit, 400 not JSON). */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
 
-/**
- * Reads and parses the body once, or takes a body the framework already parsed.
- * @param request The request.
- * @param parsedBody `RequestContext.parsedBody`, when given.
- * @param limit Max bytes.
- * @returns The value or the failure.
- */
-export async function readJsonBody(request: Request, parsedBody: unknown, limit: number): Promise<JsonBody> {
-  if (parsedBody !== undefined) return { ok: true, value: parsedBody };
+const NOT_JSON: JsonBody = { ok: false, status: 400, message: 'Parse error: the body is not valid JSON' };
+
+function jsonBody(text: string): JsonBody {
+  const parsed = parseJson(text);
+  return parsed === undefined ? NOT_JSON : { ok: true, value: parsed.value };
+}
+
+async function readJsonText(request: Request, limit: number): Promise<JsonBody> {
   let text: string;
   try {
     text = await readBody(request, limit);
@@ -89,6 +89,28 @@ export async function readJsonBody(request: Request, parsedBody: unknown, limit:
     if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
     throw error;
   }
-  const parsed = parseJson(text);
-  return parsed === undefined ? { ok: false, status: 400, message: 'Parse error: the body is not valid JSON' } : { ok: true, value: parsed.value };
+  return jsonBody(text);
+}
+
+/**
+ * Reads and parses the body once, or takes a body the framework already parsed. Without a promise when the adapter
+ * holds the whole body already (`RequestContext.bodyTextNow`) and its Content-Length is within the limit.
+ * @param request The request.
+ * @param rctx The adapter context: `parsedBody` and `bodyTextNow` are read.
+ * @param limit Max bytes.
+ * @returns The value or the failure.
+ */
+export function readJsonBody(request: Request, rctx: RequestContext | undefined, limit: number): MaybePromise<JsonBody> {
+  if (rctx !== undefined) {
+    if (rctx.parsedBody !== undefined) return { ok: true, value: rctx.parsedBody };
+    if (rctx.bodyTextNow !== undefined) {
+      const length = request.headers.get('content-length');
+      // Over the limit, or no length to check against it: the reading path below counts and refuses.
+      if (length !== null && Number(length) <= limit) {
+        const text = rctx.bodyTextNow();
+        if (text !== undefined) return jsonBody(text);
+      }
+    }
+  }
+  return readJsonText(request, limit);
 }

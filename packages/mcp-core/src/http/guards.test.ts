@@ -52,6 +52,18 @@ describe('hostAllowed (SEC-01, DNS rebinding)', () => {
   it('refuses everything with an empty list', () => {
     expect(hostAllowed('localhost', [])).toBe(false);
   });
+
+  it('answers each host and list on its own when they alternate (regression: the last answer is kept per host and list)', () => {
+    const other = ['example.com'];
+    for (let i = 0; i < 3; i++) {
+      expect(hostAllowed('localhost:3000', LOOPBACK_HOSTS)).toBe(true);
+      expect(hostAllowed('localhost:3000', other)).toBe(false);
+      expect(hostAllowed('example.com', other)).toBe(true);
+      expect(hostAllowed('example.com', LOOPBACK_HOSTS)).toBe(false);
+      expect(hostAllowed('example.com', '*')).toBe(true);
+      expect(hostAllowed('example.com', other)).toBe(true);
+    }
+  });
 });
 
 describe('originAllowed (SEC-01, MH-06)', () => {

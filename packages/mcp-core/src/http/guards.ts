@@ -31,6 +31,18 @@ export type Allowlist = readonly string[] | '*';
  */
 export function hostAllowed(host: string, list: Allowlist): boolean {
   if (list === '*') return true;
+  // Every request on a connection (and usually on the server) names the same host: the last answer is kept.
+  if (host === lastHost && list === lastList) return lastAllowed;
+  lastHost = host;
+  lastList = list;
+  return (lastAllowed = checkHost(host, list));
+}
+
+let lastHost: string | undefined;
+let lastList: Allowlist | undefined;
+let lastAllowed = false;
+
+function checkHost(host: string, list: readonly string[]): boolean {
   // Entries are lowercased once by normaliseAllowlist; Host is case-insensitive (RFC 9110 §4.2.3).
   const lower = host.trim().toLowerCase();
   const name = hostnameOf(lower);

@@ -143,7 +143,7 @@ export class LegacySse {
       channel.send(errorText(id, { code, message }, nullId));
       return errorResponse(400, code, message, id === undefined ? { nullId } : { id });
     };
-    const read = await readJsonBody(request, rctx?.parsedBody, this.settings.maxBodyBytes);
+    const read = await readJsonBody(request, rctx, this.settings.maxBodyBytes);
     if (!read.ok) return read.status === 413 ? errorResponse(413, ErrorCode.InvalidRequest, read.message) : refuse(ErrorCode.ParseError, read.message);
     const body = read.value;
     const c = classify(body);

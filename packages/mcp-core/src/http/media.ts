@@ -9,6 +9,8 @@
  */
 export function mediaType(value: string | null): string {
   if (value === null) return '';
+  // The usual value, already in its essence form: no slicing, trimming or lower-casing.
+  if (value === 'application/json') return value;
   const semi = value.indexOf(';');
   return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
 }

@@ -4,8 +4,9 @@
  */
 import { ErrorCode } from '../jsonrpc/codes';
 import { errorText } from '../jsonrpc/serialize';
-import type { RequestContext } from '../types';
+import type { MaybePromise, RequestContext } from '../types';
 import { readJsonBody } from './body';
+import type { JsonBody } from './body';
 import { mediaType, parseAccept } from './media';
 import type { Accepts } from './media';
 import { errorResponse, jsonResponse, nullIdFor } from './responses';
@@ -18,14 +19,23 @@ export interface ReadPost {
   readonly accepts: Accepts;
 }
 
+/** The body read and parsed, or the error response (413, or 400 with -32700). */
+function posted(read: JsonBody, request: Request, accepts: Accepts): ReadPost | Response {
+  if (read.ok) return { body: read.value, accepts };
+  return read.status === 413
+    ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId: nullIdFor(request) })
+    : jsonResponse(errorText(undefined, { code: ErrorCode.ParseError, message: read.message }, nullIdFor(request)), 400);
+}
+
 /**
- * Checks Content-Type and Accept, then reads and parses the body once.
+ * Checks Content-Type and Accept, then reads and parses the body once. Returns without a promise when the adapter
+ * already holds the whole body (see `RequestContext.bodyTextNow`).
  * @param request The request.
  * @param rctx Adapter context (a framework may have parsed the body already).
  * @param maxBodyBytes The body limit.
  * @returns The body and accepts, or the error response (415, 406, 413, 400 with -32700).
  */
-export async function readPost(request: Request, rctx: RequestContext | undefined, maxBodyBytes: number): Promise<ReadPost | Response> {
+export function readPost(request: Request, rctx: RequestContext | undefined, maxBodyBytes: number): MaybePromise<ReadPost | Response> {
   // nullIdFor (TRAP-02) is read only when an error is answered: the usual request never needs it.
   const type = mediaType(request.headers.get('content-type'));
   if (type !== 'application/json') {
@@ -36,11 +46,6 @@ export async function readPost(request: Request, rctx: RequestContext | undefine
   if (!accepts.json && !accepts.sse) {
     return errorResponse(406, ErrorCode.InvalidRequest, 'Accept must list application/json and text/event-stream (SH-02)', { nullId: nullIdFor(request) });
   }
-  const read = await readJsonBody(request, rctx?.parsedBody, maxBodyBytes);
-  if (!read.ok) {
-    return read.status === 413
-      ? errorResponse(413, ErrorCode.InvalidRequest, read.message, { nullId: nullIdFor(request) })
-      : jsonResponse(errorText(undefined, { code: ErrorCode.ParseError, message: read.message }, nullIdFor(request)), 400);
-  }
-  return { body: read.value, accepts };
+  const read = readJsonBody(request, rctx, maxBodyBytes);
+  return read instanceof Promise ? read.then((r) => posted(r, request, accepts)) : posted(read, request, accepts);
 }

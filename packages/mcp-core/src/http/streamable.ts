@@ -133,7 +133,8 @@ export class StreamableHttp implements SessionHost {
    * @returns The response.
    */
   async post(request: Request, rctx: RequestContext | undefined): Promise<Response> {
-    const read = await readPost(request, rctx, this.settings.maxBodyBytes);
+    let read = readPost(request, rctx, this.settings.maxBodyBytes);
+    if (read instanceof Promise) read = await read;
     if (isResponse(read)) return read;
     return this.postParsed(read.body, request, rctx, read.accepts);
   }
