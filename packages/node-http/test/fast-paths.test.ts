@@ -1,10 +1,9 @@
 // The adapter's fast paths (lazy headers, the URL built without parsing, lazy core responses) must be
 // indistinguishable from the native objects they stand in for.
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createMcp, type RequestContext } from '@x/mcp-core';
-import { sleep, start, until } from './helpers';
+import { rawClient, sleep, start, until } from './helpers';
 
 describe('request url without URL parsing (regression: same href as WHATWG URL parsing)', () => {
   const hosts = ['127.0.0.1', 'LocalHost:3000', 'example.com.', 'a_b.example:65535', 'localhost:80', '127.1', '0x7f.0.0.1', 'foo.123', 'h:0080', 'h:70000'];
@@ -16,8 +15,7 @@ describe('request url without URL parsing (regression: same href as WHATWG URL p
       seen.push(req.url);
       return new Response(null, { status: 204 });
     });
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
+    const socket = rawClient(port);
     for (const t of targets) socket.write(`GET ${t} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     expect(await until(() => seen.length === targets.length)).toBe(true);
     socket.destroy();
@@ -86,8 +84,7 @@ describe('lazy request headers: names compared without case', () => {
       return new Response(null, { status: 204 });
     });
     // Content-Length and Mcp-Session-Id both have 14 characters, Accept and Origin 6.
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
+    const socket = rawClient(port);
     socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nCONTENT-LENGTH: 2\r\nMcp-Session-Id: abc\r\nACCEPT: */*\r\n\r\n{}');
     expect(await until(() => out.length !== undefined)).toBe(true);
     socket.destroy();
@@ -114,9 +111,9 @@ describe('the body handed to the core without a promise (bodyTextNow)', () => {
   it('a body that came with the head is handed over whole, and the request body is then used', async () => {
     const { seen, handler } = recorder();
     const { port } = await start(handler);
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
-    socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n{"a":"é"}'.replace('9', String(Buffer.byteLength('{"a":"é"}'))));
+    const socket = rawClient(port);
+    const body = '{"a":"é"}';
+    socket.write(`POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     expect(await until(() => seen.length === 1)).toBe(true);
     socket.destroy();
     expect(seen).toEqual([{ now: '{"a":"é"}', read: 'rejected: Body is unusable' }]);
@@ -125,8 +122,7 @@ describe('the body handed to the core without a promise (bodyTextNow)', () => {
   it('a body still arriving is not handed over; the request reads all of it', async () => {
     const { seen, handler } = recorder();
     const { port } = await start(handler);
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
+    const socket = rawClient(port);
     socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{"a"');
     await sleep(50);
     socket.write(':12}');
@@ -138,8 +134,7 @@ describe('the body handed to the core without a promise (bodyTextNow)', () => {
   it('a chunked body (no length to know it is whole by) is read through the request; a GET has no body', async () => {
     const { seen, handler } = recorder();
     const { port } = await start(handler);
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
+    const socket = rawClient(port);
     socket.write('POST /mcp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"b"\r\n3\r\n:1}\r\n0\r\n\r\n');
     expect(await until(() => seen.length === 1)).toBe(true);
     socket.write('GET /mcp HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import { serve, type NodeServer, type ServeOptions } from '@x/mcp-node-http';
 import type { FetchHandler } from '@x/mcp-core';
@@ -14,6 +15,11 @@ export async function start(handler: FetchHandler, options: Omit<ServeOptions, '
   const server = await serve({ fetch: handler, port: 0, onError: () => {}, ...options });
   open.add(server);
   return server;
+}
+
+/** A raw TCP client of a test server on 127.0.0.1, for bytes no HTTP client would send; answers are read and dropped. */
+export function rawClient(port: number): Socket {
+  return connect(port, '127.0.0.1').on('data', () => {});
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { connect } from 'node:net';
 import { inspect } from 'node:util';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '@x/mcp-core';
-import { start, until } from './helpers';
+import { rawClient, start, until } from './helpers';
 
 describe('lazy request', () => {
   it('passes instanceof Request and serves method, url and headers', async () => {
@@ -40,8 +39,7 @@ describe('lazy request', () => {
       seen.push(req.url);
       return new Response('ok');
     });
-    const socket = connect(port, '127.0.0.1');
-    socket.on('data', () => {});
+    const socket = rawClient(port);
     socket.write('GET //evil.example/x?y=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     socket.write('GET http://other.example/abs?z HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     socket.write('GET /a/../b HTTP/1.1\r\nHost: bad/host@x\r\n\r\n');
