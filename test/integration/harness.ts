@@ -84,6 +84,12 @@ const RESULT_DEFINITION: Record<string, string> = {
   'prompts/get': 'GetPromptResult',
   'completion/complete': 'CompleteResult',
   'logging/setLevel': 'EmptyResult',
+  // 2025-11-25 tasks: a task-augmented tools/call is recorded under this name by the harnesses that know it.
+  'tools/call+task': 'CreateTaskResult',
+  'tasks/get': 'GetTaskResult',
+  'tasks/result': 'GetTaskPayloadResult',
+  'tasks/list': 'ListTasksResult',
+  'tasks/cancel': 'CancelTaskResult',
 };
 
 /** One message the server sent. */

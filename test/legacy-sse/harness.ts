@@ -100,7 +100,9 @@ export class StreamChecker {
   /** Records a request the client sent (for the result's schema definition, and the negotiated revision). */
   sent(message: any): void {
     if (typeof message !== 'object' || message === null || message.method === undefined || message.id === undefined) return;
-    this.#methods.set(JSON.stringify(message.id), message.method);
+    // A task-augmented tools/call is answered with CreateTaskResult (TK1-03), not CallToolResult.
+    const task = message.method === 'tools/call' && message.params?.task !== undefined;
+    this.#methods.set(JSON.stringify(message.id), task ? 'tools/call+task' : message.method);
     if (message.method === 'initialize') this.#initId = JSON.stringify(message.id);
   }
 

@@ -283,3 +283,38 @@ describe('custom paths and turning the transport off', () => {
     }
   });
 });
+
+describe('a 2025-11-25 task on an HTTP+SSE session (TK1-08, TK1-09)', () => {
+  it("the task's progress and logs go on the session's one stream, tagged with the task, on the tools/call token", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const s = await startLegacy({ tasks: { pollIntervalMs: 20 } }, (mcp) =>
+      mcp.tool('legacy_report', { task: { support: 'optional' } }, async (_args, ctx) => {
+        ctx.progress(1, 2, 'one');
+        ctx.log.notice('started');
+        await released;
+        ctx.progress(2, 2, 'two');
+        return { content: [{ type: 'text', text: 'reported' }] };
+      }),
+    );
+    const r = await openRaw(s.sseUrl, { initialize: '2025-11-25' });
+    try {
+      const created = await r.call('tools/call', { name: 'legacy_report', arguments: {}, task: {}, _meta: { progressToken: 'legacy-tok' } });
+      const taskId: string = created.result.task.taskId;
+      const first = await r.stream.waitMessage((m) => m.find((x) => x.method === 'notifications/progress'), 'progress 1');
+      expect(first.params).toEqual({ progressToken: 'legacy-tok', progress: 1, total: 2, message: 'one', _meta: { 'io.modelcontextprotocol/related-task': { taskId } } });
+      const log = await r.stream.waitMessage((m) => m.find((x) => x.method === 'notifications/message'), 'the log line');
+      expect(log.params).toMatchObject({ level: 'notice', data: 'started', _meta: { 'io.modelcontextprotocol/related-task': { taskId } } });
+      release();
+      const result = await r.call('tasks/result', { taskId });
+      expect(result.result.content).toEqual([{ type: 'text', text: 'reported' }]);
+      expect(r.stream.byMethod('notifications/progress').map((m) => m.params.progress)).toEqual([1, 2]);
+      expect(r.stream.violations).toEqual([]);
+    } finally {
+      release();
+      r.abort();
+      await r.done;
+      await s.close();
+    }
+  });
+});

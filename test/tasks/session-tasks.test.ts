@@ -126,6 +126,25 @@ function register(mcp: Mcp): void {
     ]);
     return text(`Hello ${String(who.content?.name)}; confirmed: ${String(ok.content?.confirm)}`);
   });
+  mcp.tool(
+    'progress_job',
+    { description: 'Reports progress and a log line, waits for its gate, reports again', inputSchema: z.object({ label: z.string() }), task: { support: 'optional', pollIntervalMs: POLL_MS } },
+    async ({ label }, ctx) => {
+      ctx.progress(1, 3, 'first');
+      ctx.log.info(`working on ${label}`);
+      ctx.log.debug(`details of ${label}`);
+      await gate(label).promise;
+      ctx.progress(2, 3, 'second');
+      return text(`reported ${label}`);
+    },
+  );
+  mcp.tool('confirm_progress', { description: 'Reports progress around a confirmation', task: { support: 'required', pollIntervalMs: POLL_MS } }, async (_a, ctx) => {
+    // Each run starts here: the second (with the answer) repeats progress 1, which must not go out again (PROG-01).
+    ctx.progress(1, 2, 'asking');
+    const r = await ctx.elicit(askConfirm, { key: 'confirm' });
+    ctx.progress(2, 2, 'answered');
+    return text(`confirmed: ${String(r.content?.confirm)}`);
+  });
   mcp.tool('plain_echo', { description: 'No task support at all', inputSchema: z.object({ say: z.string() }) }, ({ say }) => text(`echo ${say}`));
   mcp.tool('forbidden_echo', { description: 'taskSupport forbidden, explicitly', task: { support: 'forbidden' } }, () => text('forbidden echo'));
 }
@@ -692,6 +711,77 @@ describe('input_required: input asked on the tasks/result stream (TK1-06, TK1-08
     expect(asked.map((a) => a.message).sort()).toEqual(['Delete it?', 'Name?']);
     for (const a of asked) expect(a._meta[RELATED]).toEqual({ taskId });
     expect(c.rec.posts('tasks/result')[0]!.messages.filter((m) => m.method === 'elicitation/create')).toHaveLength(2);
+  });
+});
+
+describe('progress and logs of a task (TK1-08, TK1-09, PROG-01, PROG-02)', () => {
+  /** The notifications of `method` the client received, on whatever stream, in arrival order. */
+  const received = (c: Conn, method: string): Json[] => c.rec.exchanges.flatMap((e) => e.messages).filter((m) => m.method === method);
+
+  it("the task's progress reaches the SDK client's onprogress on the tools/call token; progress and logs carry related-task", async () => {
+    const c = await open();
+    await c.client.listTools(undefined, T);
+    await c.client.setLoggingLevel('info', T);
+    const progress: Json[] = [];
+    const msgs = await collect(
+      c.client.experimental.tasks.callToolStream({ name: 'progress_job', arguments: { label: 'p' } }, CallToolResultSchema, {
+        ...T,
+        onprogress: (p: Json) => {
+          progress.push(p);
+          if (p.progress === 1) gate('p').release();
+        },
+      }),
+    );
+    const taskId: string = msgs[0].task.taskId;
+    expect(textOf(msgs.at(-1).result)).toBe('reported p');
+    await waitFor(() => progress.length === 2, 'both progress notifications');
+    expect(progress.map(({ progress: n, total, message }) => ({ progress: n, total, message }))).toEqual([
+      { progress: 1, total: 3, message: 'first' },
+      { progress: 2, total: 3, message: 'second' },
+    ]);
+    // On the wire: the token of the tools/call that created the task, and the task's tag (TK1-08).
+    const token = c.rec.posts('tools/call')[0]!.body.params._meta.progressToken;
+    const sent = received(c, 'notifications/progress');
+    expect(sent.map((m) => m.params.progressToken)).toEqual([token, token]);
+    for (const m of sent) expect(m.params._meta[RELATED]).toEqual({ taskId });
+    // The info line passed the session's level (LOG-01), the debug line did not.
+    const logs = received(c, 'notifications/message');
+    expect(logs).toHaveLength(1);
+    expect(logs[0].params).toMatchObject({ level: 'info', data: 'working on p', _meta: { [RELATED]: { taskId } } });
+  });
+
+  it('progress keeps increasing over the runs of a task: the run with the answer does not send progress 1 again', async () => {
+    const c = await open({ elicit: () => ({ action: 'accept', content: { confirm: true } }) });
+    await c.client.listTools(undefined, T);
+    const progress: Json[] = [];
+    const msgs = await collect(
+      c.client.experimental.tasks.callToolStream({ name: 'confirm_progress', arguments: {} }, CallToolResultSchema, { ...T, onprogress: (p: Json) => progress.push(p) }),
+    );
+    const taskId: string = msgs[0].task.taskId;
+    expect(textOf(msgs.at(-1).result)).toBe('confirmed: true');
+    await waitFor(() => progress.length === 2, 'both progress notifications');
+    expect(progress.map((p) => p.message)).toEqual(['asking', 'answered']);
+    const sent = received(c, 'notifications/progress');
+    expect(sent.map((m) => m.params.progress)).toEqual([1, 2]);
+    for (const m of sent) expect(m.params._meta[RELATED]).toEqual({ taskId });
+  });
+
+  it('a plain call of the same tool (no task) still reports on its own response stream, untagged', async () => {
+    const c = await open();
+    await c.client.setLoggingLevel('info', T);
+    const progress: Json[] = [];
+    const call = c.client.callTool({ name: 'progress_job', arguments: { label: 'plain' } }, CallToolResultSchema, {
+      ...T,
+      onprogress: (p: Json) => {
+        progress.push(p);
+        if (p.progress === 1) gate('plain').release();
+      },
+    });
+    expect(textOf(await within(call, 5000, 'tools/call'))).toBe('reported plain');
+    expect(progress.map((p) => p.progress)).toEqual([1, 2]);
+    const onCall = c.rec.posts('tools/call')[0]!.messages;
+    expect(onCall.filter((m) => m.method === 'notifications/progress')).toHaveLength(2);
+    for (const m of onCall.filter((x) => x.method !== undefined)) expect(m.params._meta?.[RELATED]).toBeUndefined();
   });
 });
 

@@ -171,7 +171,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
-  if (taskKit !== undefined && tasks !== undefined && transport !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, pageSize, onError);
+  if (taskKit !== undefined && tasks !== undefined && transport !== undefined) transport.tasks = new taskKit.SessionTasks(registry, tasks, pageSize, onError, transport.sessions);
   const stateless = new StatelessHttp(registry, {
     counters: statelessCounters,
     tasks,

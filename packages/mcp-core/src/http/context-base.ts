@@ -13,7 +13,11 @@ export abstract class ContextBase<E extends { readonly open: boolean }> {
   protected ac: AbortController | undefined;
   #answers: InputResponses | undefined;
   #state: unknown;
-  #lastProgress = -Infinity;
+  /**
+   * The last progress sent for the request (PROG-01: each must be greater). A task's contexts start from the one
+   * its earlier runs reached, so progress keeps increasing over the whole task (TK1-09).
+   */
+  protected lastProgress = -Infinity;
 
   /**
    * @param request The request.
@@ -64,9 +68,9 @@ export abstract class ContextBase<E extends { readonly open: boolean }> {
   /** PROG-01: only while the request is active (after its response the token is dead), strictly increasing. */
   progress(progress: number, total?: number, message?: string): void {
     if (this.cancelled || !this.exchange.open) return;
-    const text = progressText(this.meta?.progressToken, this.#lastProgress, progress, total, message);
+    const text = progressText(this.meta?.progressToken, this.lastProgress, progress, total, message);
     if (text === undefined) return;
-    this.#lastProgress = progress;
+    this.lastProgress = progress;
     this.related(text);
   }
 }

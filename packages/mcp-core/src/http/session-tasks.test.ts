@@ -10,7 +10,7 @@ import type { Mcp } from '../mcp';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { TaskRecord } from '../tasks/store';
 import type { RequestContext } from '../types';
-import { META_RELATED_TASK, task2025 } from './session-tasks';
+import { META_RELATED_TASK, task2025, withRelatedTask } from './session-tasks';
 
 const URL_ = 'http://localhost/mcp';
 const V = '2025-11-25';
@@ -40,7 +40,83 @@ function server(): Mcp {
   });
   mcp.tool('meta', { task: { support: 'required' } }, () => ({ content: [{ type: 'text', text: 'with meta' }], _meta: { 'x.example/own': 1 } }));
   mcp.tool('plain', {}, () => ({ content: [{ type: 'text', text: 'plain' }] }));
+  mcp.tool('report', { task: { support: 'optional' } }, async (_args, ctx) => {
+    await step();
+    ctx.progress(1, 2, 'one');
+    ctx.log.warning('halfway');
+    await step();
+    ctx.progress(2, 2, 'two');
+    kept.push(ctx);
+    return { content: [{ type: 'text', text: 'reported' }] };
+  });
   return mcp;
+}
+
+/** The `report` tool waits at each step until the test lets it go on. */
+const steps: (() => void)[] = [];
+const step = () => new Promise<void>((resolve) => steps.push(resolve));
+/** Lets the next waiting step go on (waits, bounded, for the tool to reach it). */
+async function proceed(): Promise<void> {
+  for (let i = 0; i < 400 && steps.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  const next = steps.shift();
+  if (next === undefined) throw new Error('the tool never reached its next step');
+  next();
+}
+/** Contexts the `report` tool kept after returning. */
+const kept: { progress(p: number, total?: number, message?: string): void; log: { error(data: unknown): void } }[] = [];
+afterEach(() => {
+  for (const s of steps.splice(0)) s();
+  kept.length = 0;
+});
+
+/** SSE `data:` payloads of a stream as JSON messages, collected as they arrive. */
+function collectSse(res: Response): { messages: Json[]; done: Promise<void>; cancel(): Promise<void> } {
+  const messages: Json[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const done = (async () => {
+    for (;;) {
+      const { value, done: end } = await reader.read();
+      if (end) return;
+      buffer += decoder.decode(value, { stream: true });
+      for (let i = buffer.indexOf('\n\n'); i !== -1; i = buffer.indexOf('\n\n')) {
+        const frame = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        const data = frame
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(l.startsWith('data: ') ? 6 : 5))
+          .join('\n');
+        if (data !== '') messages.push(JSON.parse(data));
+      }
+    }
+  })();
+  return {
+    messages,
+    done,
+    cancel: async () => {
+      await reader.cancel().catch(() => {});
+      await done.catch(() => {});
+    },
+  };
+}
+
+/** Opens the session's GET stream. */
+async function openGet(mcp: Mcp, s: Session): Promise<ReturnType<typeof collectSse>> {
+  const res = await mcp.handle(new Request(URL_, { method: 'GET', headers: { accept: 'text/event-stream', 'mcp-session-id': s.sid, 'mcp-protocol-version': s.version } }), s.rctx);
+  expect(res.status).toBe(200);
+  return collectSse(res);
+}
+
+/** Waits (bounded) until `pick` finds something in `messages`. */
+async function arrives(messages: Json[], pick: (m: Json) => boolean, what: string): Promise<Json> {
+  for (let i = 0; i < 400; i++) {
+    const m = messages.find(pick);
+    if (m !== undefined) return m;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${what} never arrived; got ${JSON.stringify(messages)}`);
 }
 
 interface Session {
@@ -263,5 +339,103 @@ describe('the 2025 wire through mcp.handle', () => {
     expect((await rpc(mcp, session, 'tools/call', { name: 'meta' })).error.code).toBe(ErrorCode.MethodNotFound);
     expect((await rpc(mcp, session, 'tools/call', { name: 'plain', task: {} })).error.code).toBe(ErrorCode.MethodNotFound);
     expect(mcp.stats().tasks).toBe(0);
+  });
+});
+
+describe("a task's progress and logs (TK1-06, TK1-08, TK1-09, PROG-02)", () => {
+  const isProgress = (n: number) => (m: Json) => m.method === 'notifications/progress' && m.params.progress === n;
+
+  it('withRelatedTask adds the tag to params._meta and keeps what was there', () => {
+    const text = '{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}}';
+    expect(JSON.parse(withRelatedTask(text, 'abc'))).toEqual({
+      jsonrpc: '2.0',
+      method: 'notifications/progress',
+      params: { progressToken: 't', progress: 1, _meta: { [META_RELATED_TASK]: { taskId: 'abc' } } },
+    });
+    const own = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":1,"_meta":{"x":2}}}';
+    expect(JSON.parse(withRelatedTask(own, 'abc')).params._meta).toEqual({ x: 2, [META_RELATED_TASK]: { taskId: 'abc' } });
+  });
+
+  it('with nobody waiting on tasks/result they go on the GET stream, tagged, on the tools/call token', async () => {
+    const mcp = server();
+    const { session } = await open(mcp);
+    await rpc(mcp, session, 'logging/setLevel', { level: 'warning' });
+    const get = await openGet(mcp, session);
+    const { taskId } = (await rpc(mcp, session, 'tools/call', { name: 'report', task: {}, _meta: { progressToken: 'tok' } })).result.task;
+    await proceed();
+    const first = await arrives(get.messages, isProgress(1), 'progress 1');
+    expect(first.params).toEqual({ progressToken: 'tok', progress: 1, total: 2, message: 'one', _meta: { [META_RELATED_TASK]: { taskId } } });
+    const log = await arrives(get.messages, (m) => m.method === 'notifications/message', 'the log line');
+    expect(log.params).toEqual({ level: 'warning', data: 'halfway', _meta: { [META_RELATED_TASK]: { taskId } } });
+    await proceed();
+    await arrives(get.messages, isProgress(2), 'progress 2');
+    await waitForStatus(mcp, session, taskId, 'completed');
+    // After the run returned, the context it kept sends nothing (the token died with the task, PROG-01).
+    kept[0]!.progress(3, 3, 'late');
+    kept[0]!.log.error('late');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(get.messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params.progress)).toEqual([1, 2]);
+    expect(get.messages.filter((m) => m.method === 'notifications/message')).toHaveLength(1);
+    await get.cancel();
+  });
+
+  it('below the session level a log line is not sent', async () => {
+    const mcp = server();
+    const { session } = await open(mcp);
+    await rpc(mcp, session, 'logging/setLevel', { level: 'error' });
+    const get = await openGet(mcp, session);
+    const { taskId } = (await rpc(mcp, session, 'tools/call', { name: 'report', task: {}, _meta: { progressToken: 7 } })).result.task;
+    await proceed();
+    await arrives(get.messages, isProgress(1), 'progress 1');
+    await proceed();
+    await waitForStatus(mcp, session, taskId, 'completed');
+    expect(get.messages.filter((m) => m.method === 'notifications/message')).toEqual([]);
+    expect(get.messages.find(isProgress(1)).params.progressToken).toBe(7);
+    await get.cancel();
+  });
+
+  it('while a tasks/result waits they go on its stream (upgraded to SSE) and not on the GET stream', async () => {
+    const mcp = server();
+    const { session } = await open(mcp);
+    const get = await openGet(mcp, session);
+    const { taskId } = (await rpc(mcp, session, 'tools/call', { name: 'report', task: {}, _meta: { progressToken: 'tok' } })).result.task;
+    const pending = mcp.handle(post({ jsonrpc: '2.0', id: 'r', method: 'tasks/result', params: { taskId } }, { 'mcp-session-id': session.sid, 'mcp-protocol-version': V }));
+    for (let i = 0; i < 400 && mcp.stats().inflight === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(mcp.stats().inflight).toBe(1);
+    await proceed();
+    const res = await withTimeout(pending, 'tasks/result');
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const stream = collectSse(res);
+    await proceed();
+    await withTimeout(stream.done, 'the tasks/result stream');
+    const methods = stream.messages.map((m) => m.method ?? `answer ${String(m.id)}`);
+    expect(methods).toEqual(['notifications/progress', 'notifications/message', 'notifications/progress', 'answer r']);
+    for (const m of stream.messages) expect((m.params ?? m.result)._meta[META_RELATED_TASK]).toEqual({ taskId });
+    expect(stream.messages.at(-1).result.content).toEqual([{ type: 'text', text: 'reported' }]);
+    expect(get.messages.filter((m) => m.method === 'notifications/progress' || m.method === 'notifications/message')).toEqual([]);
+    await get.cancel();
+  });
+
+  it("a subject's task whose session ended: progress goes to the subject's other session waiting on tasks/result, else nowhere", async () => {
+    const mcp = server();
+    const rctx = { authInfo: { subject: 'alice' } } as RequestContext;
+    const a = (await open(mcp, V, rctx)).session;
+    const b = (await open(mcp, V, rctx)).session;
+    const getB = await openGet(mcp, b);
+    const { taskId } = (await rpc(mcp, a, 'tools/call', { name: 'report', task: {}, _meta: { progressToken: 'tok' } })).result.task;
+    const del = await mcp.handle(new Request(URL_, { method: 'DELETE', headers: { 'mcp-session-id': a.sid, 'mcp-protocol-version': V } }), rctx);
+    expect(del.status).toBe(200);
+    // The creating session is gone and nobody waits: progress 1 goes nowhere, and nothing fails.
+    await proceed();
+    await waitForStatus(mcp, b, taskId, 'working');
+    for (let i = 0; i < 400 && steps.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const pending = mcp.handle(post({ jsonrpc: '2.0', id: 'rb', method: 'tasks/result', params: { taskId } }, { 'mcp-session-id': b.sid, 'mcp-protocol-version': V }), rctx);
+    for (let i = 0; i < 400 && mcp.stats().inflight === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await proceed();
+    const stream = collectSse(await withTimeout(pending, 'tasks/result'));
+    await withTimeout(stream.done, 'the tasks/result stream');
+    expect(stream.messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params.progress)).toEqual([2]);
+    expect(getB.messages.filter((m) => m.method === 'notifications/progress')).toEqual([]);
+    await getB.cancel();
   });
 });

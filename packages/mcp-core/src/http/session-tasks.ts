@@ -15,9 +15,10 @@ import { isTerminal } from '../tasks/machine';
 import type { TaskRecord } from '../tasks/store';
 import { taskFields } from '../tasks/extension';
 import type { TaskRuntime } from '../tasks/runtime';
+import type { TaskRelay } from '../tasks/relayed-context';
 import type { RequestContext } from '../types';
 import type { Channel } from './exchange';
-import type { LiveSession } from './live-session';
+import type { CallContext, LiveSession } from './live-session';
 
 /** Thrown inside `tasks/result` when the client cancelled it: nothing is owed (CAN-01). */
 const CANCELLED: unique symbol = Symbol('cancelled');
@@ -53,21 +54,61 @@ export function task2025FromState(task: Readonly<Record<string, unknown>>): Reco
   return out;
 }
 
+/**
+ * A notification about a task with the task's related-task `_meta` added (TK1-08).
+ * @param text A serialised notification (progress or log) whose params carry no related-task yet.
+ * @param taskId The task.
+ * @returns The tagged text.
+ */
+export function withRelatedTask(text: string, taskId: string): string {
+  const message = JSON.parse(text) as { params?: Record<string, unknown> };
+  const params = message.params ?? {};
+  const meta = isPlainObject(params._meta) ? params._meta : {};
+  message.params = { ...params, _meta: { ...meta, [META_RELATED_TASK]: { taskId } } };
+  return JSON.stringify(message);
+}
+
 /** The task methods of 2025-11-25 sessions. */
 export class SessionTasks {
+  readonly #asking = new Map<string, Promise<void>>();
+  /** `tasks/result` calls waiting on a task, by task id: the stream its notifications go on first. */
+  readonly #waiting = new Map<string, Set<CallContext>>();
+
   /**
    * @param registry The tools.
    * @param runtime Runs the handlers; shared with the stateless path.
    * @param pageSize `tasks/list` page size.
+   * @param onError Receives unexpected errors.
+   * @param sessions The sessions this process holds, by id: where a task's notifications find its session.
    */
-  readonly #asking = new Map<string, Promise<void>>();
-
   constructor(
     private readonly registry: Registry,
     private readonly runtime: TaskRuntime,
     private readonly pageSize: number,
     private readonly onError: (error: unknown) => void,
+    private readonly sessions: ReadonlyMap<string, LiveSession>,
   ) {}
+
+  /**
+   * Where a task's progress and logs go (TK1-09, PROG-02): the stream of a `tasks/result` waiting on the task
+   * (TK1-06), else the GET stream of the session that created it; with neither they are dropped, as progress and
+   * logs without a stream are. The session is looked up at each send, so a session that ended hears nothing.
+   * @param sessionId The creating session.
+   * @returns The relay.
+   */
+  #relay(sessionId: string): TaskRelay {
+    return {
+      send: (text, taskId) => {
+        const tagged = withRelatedTask(text, taskId);
+        for (const ctx of this.#waiting.get(taskId) ?? []) {
+          if (!ctx.cancelled && ctx.exchange.related(tagged, false)) return;
+        }
+        const session = this.sessions.get(sessionId);
+        if (session !== undefined && session.state !== 'closed') session.sendUnrelated(tagged);
+      },
+      logs: (level) => this.sessions.get(sessionId)?.logs(level) === true,
+    };
+  }
 
   /**
    * A session ended: the tasks only it could reach (no authenticated subject) are cancelled.
@@ -113,7 +154,8 @@ export class SessionTasks {
       return true;
     }
     const ttl = typeof task.ttl === 'number' ? Math.floor(task.ttl) : undefined;
-    void this.runtime.create(request, envelopeOf(session), rctx, ownerOf(session), tool.task, '2025', ttl, session.record.id).then(
+    const sid = session.record.id;
+    void this.runtime.create(request, envelopeOf(session), rctx, ownerOf(session), tool.task, '2025', ttl, sid, this.#relay(sid)).then(
       ({ record, run }) => {
         // TK1-03: the task first, then the work.
         exchange.reply(resultText(request.id, { task: task2025(record) }));
@@ -151,6 +193,9 @@ export class SessionTasks {
   async #result(session: LiveSession, request: JsonRpcRequest, taskId: string, owner: string, exchange: Channel, rctx: RequestContext | undefined): Promise<string> {
     const ctx = session.begin(request, exchange, rctx);
     const related = { [META_RELATED_TASK]: { taskId } };
+    let waiting = this.#waiting.get(taskId);
+    if (waiting === undefined) this.#waiting.set(taskId, (waiting = new Set()));
+    waiting.add(ctx);
     try {
       for (;;) {
         // CAN-01: a cancelled tasks/result owes no response (the task itself goes on).
@@ -192,6 +237,8 @@ export class SessionTasks {
         await this.runtime.changed(taskId, ctx.signal);
       }
     } finally {
+      waiting.delete(ctx);
+      if (waiting.size === 0 && this.#waiting.get(taskId) === waiting) this.#waiting.delete(taskId);
       session.end(ctx);
     }
   }

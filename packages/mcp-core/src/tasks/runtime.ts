@@ -22,6 +22,8 @@ import { StatelessContext } from '../http/stateless-context';
 import { StatelessExchange } from '../http/stateless-exchange';
 import type { StatelessStreamSettings } from '../http/stateless-exchange';
 import { taskState } from './extension';
+import { RelayedTaskContext } from './relayed-context';
+import type { TaskRelay } from './relayed-context';
 import { isTerminal } from './machine';
 import { TaskStoreFullError, createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
 import type { TaskRecord, TaskStore } from './store';
@@ -64,6 +66,10 @@ interface Running {
   readonly usedKeys: Set<string>;
   /** Wire key → the handler's own key, for questions asked again under a fresh wire key. */
   readonly keyOf: Map<string, string>;
+  /** Where a 2025-11-25 task's progress and logs go (TK1-09); the 2026 form has none (TKX-09). */
+  readonly relay: TaskRelay | undefined;
+  /** The last progress the task sent, over all its runs (PROG-01). */
+  lastProgress: number;
 }
 
 /** The two wire forms of tasks (checklist §8.1, §8.2). */
@@ -157,6 +163,7 @@ export class TaskRuntime {
     wire: TaskWire = '2026',
     requestedTtlMs?: number,
     session?: string,
+    relay?: TaskRelay,
   ): Promise<{ record: TaskRecord; run: Running }> {
     // TK1-04: the server may shorten what the client asked for; it never keeps a task longer than configured.
     const ttl = config.ttlMs ?? this.settings.ttlMs;
@@ -169,7 +176,7 @@ export class TaskRuntime {
       }),
     );
     if (++this.#creates % 64 === 0) this.#prune();
-    const run: Running = { wire, expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map() };
+    const run: Running = { wire, expiresAt: record.expiresAt, taskId: record.taskId, owner, request, envelope, rctx, ac: new AbortController(), answers: {}, state: undefined, cancelAttempt: undefined, usedKeys: new Set(), answeredKeys: new Set(), keyOf: new Map(), relay, lastProgress: -Infinity };
     this.#track(run);
     this.#announce(record);
     return { record, run };
@@ -400,9 +407,14 @@ export class TaskRuntime {
   }
 
   async #attempt(run: Running): Promise<void> {
-    // No stream: a task's logs and progress have nowhere to go; its status message is what the client polls.
+    // No stream of its own: a 2025-11-25 task's logs and progress go to its relay (the creating session), a 2026
+    // task's nowhere (TKX-09); its status message is what the client polls.
     const exchange = new StatelessExchange(this.settings.stream, false, true, () => {});
-    const ctx = new StatelessContext(run.request, run.envelope, exchange, run.rctx, () => run.ac.signal);
+    const relay = run.relay;
+    const ctx =
+      relay === undefined
+        ? new StatelessContext(run.request, run.envelope, exchange, run.rctx, () => run.ac.signal)
+        : new RelayedTaskContext(run.request, run.envelope, exchange, run.rctx, () => run.ac.signal, run as Running & { relay: TaskRelay });
     ctx.setInput({ ...run.answers }, run.state);
     ctx.task = { taskId: run.taskId, start: () => Promise.resolve(), status: (m) => this.status(run, m) };
     run.cancelAttempt = (reason) => ctx.cancel(reason);
@@ -413,6 +425,7 @@ export class TaskRuntime {
     } catch (error) {
       outcome = { error };
     }
+    if (ctx instanceof RelayedTaskContext) ctx.end();
     // Answers of earlier rounds stay with the task (a retry brings only the new ones).
     run.answers = { ...ctx.inputResponses };
     await this.settle(run, outcome);
