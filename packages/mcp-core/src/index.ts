@@ -18,7 +18,7 @@ export { inputRequired, isInputRequired, isInputPending } from './server/mrtr';
 export type { InputRequest, InputRequired, InputResponses } from './server/mrtr';
 export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
-export type { RequestStateOptions } from './mrtr/request-state';
+export type { RequestStateOptions, SingleUseGuard } from './mrtr/request-state';
 export { TASKS_EXTENSION } from './tasks/extension';
 export {
   createMemoryTaskStore,

@@ -88,8 +88,8 @@ export interface McpOptions {
   cache?: CacheHint;
   /**
    * Sealing of the 2026-07-28 multi round-trip `requestState` (MRTR-05). Give every process of one deployment the
-   * same `secret` (at least 32 bytes), or a retry that reaches another process is refused. Default: a random
-   * per-process secret and a 10-minute lifetime.
+   * same `secret` (at least 32 bytes), or a retry that reaches another process is refused. `singleUse` makes each
+   * state open once. Default: a random per-process secret, a 10-minute lifetime, replays allowed.
    */
   requestState?: RequestStateOptions;
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
-import { createRequestStateCodec, type StateBinding } from './request-state';
+import { createRequestStateCodec, memorySingleUse, type StateBinding } from './request-state';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const OTHER_SECRET = 'another-secret-that-is-also-long-enough-9876';
@@ -394,5 +394,85 @@ describe('createRequestStateCodec: options', () => {
     const codec = createRequestStateCodec({ secret: SECRET });
     await expect(codec.seal({}, { method: 1, name: 'x', principal: undefined } as unknown as StateBinding)).rejects.toThrow(TypeError);
     await expect(codec.seal({}, binding, Number.NaN)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('createRequestStateCodec: single use (MRTR-05)', () => {
+  const idOf = (token: string): unknown => JSON.parse(fromB64url(token.split('.')[0]!)).id;
+
+  it('without singleUse a token carries no id and opens any number of times', async () => {
+    const codec = createRequestStateCodec({ secret: SECRET });
+    const token = await codec.seal({ user: 1 }, binding, T0);
+    expect(idOf(token)).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect(await codec.open(token, binding, T0)).toEqual({ user: 1 });
+  });
+
+  it('singleUse: true gives every token its own random id and opens each once; the second open is "used"', async () => {
+    const codec = createRequestStateCodec({ secret: SECRET, singleUse: true });
+    const a = await codec.seal({ user: 'a' }, binding, T0);
+    const b = await codec.seal({ user: 'a' }, binding, T0);
+    expect(idOf(a)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(idOf(a)).not.toBe(idOf(b));
+    expect(await codec.open(a, binding, T0)).toEqual({ user: 'a' });
+    const error = await expectRejection(codec.open(a, binding, T0), 'used');
+    expect(error.message).toMatch(/already used/);
+    expect(await codec.open(b, binding, T0)).toEqual({ user: 'a' });
+  });
+
+  it('a rejected open (binding, expiry, signature) does not use the token up', async () => {
+    const codec = createRequestStateCodec({ secret: SECRET, singleUse: true });
+    const token = await codec.seal({}, binding, T0);
+    await expectRejection(codec.open(token, { ...binding, name: 'other' }, T0), 'binding');
+    await expectRejection(codec.open(flipChar(token, token.length - 5), binding, T0), 'signature');
+    expect(await codec.open(token, binding, T0)).toEqual({});
+    await expectRejection(codec.open(token, binding, T0 + 700_000), 'expired');
+  });
+
+  it('refuses, as malformed, a token sealed without an id (before single use was turned on)', async () => {
+    const old = await createRequestStateCodec({ secret: SECRET }).seal({}, binding, T0);
+    await expectRejection(createRequestStateCodec({ secret: SECRET, singleUse: true }).open(old, binding, T0), 'malformed');
+    // A signed payload whose id is not a string is malformed too.
+    const forged = await forge(JSON.stringify({ v: 1, method: binding.method, name: binding.name, principal: binding.principal, exp: T0 + 1000, id: 7 }));
+    await expectRejection(createRequestStateCodec({ secret: SECRET }).open(forged, binding, T0), 'malformed');
+  });
+
+  it('a singleUse function gets the id and the expiry once per verified token; false means used; what it throws rejects', async () => {
+    const calls: [string, number][] = [];
+    let answer: boolean | Error = true;
+    const codec = createRequestStateCodec({
+      secret: SECRET,
+      ttlMs: 5000,
+      singleUse: async (id, expiresAt) => {
+        calls.push([id, expiresAt]);
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    const token = await codec.seal({}, binding, T0);
+    expect(await codec.open(token, binding, T0)).toEqual({});
+    expect(calls).toEqual([[idOf(token), T0 + 5000]]);
+    answer = false;
+    await expectRejection(codec.open(token, binding, T0), 'used');
+    answer = new Error('store down');
+    await expect(codec.open(token, binding, T0)).rejects.toThrow('store down');
+    // Not consulted for a token that fails before it.
+    await expectRejection(codec.open(token, binding, T0 + 5000), 'expired');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('throws TypeError for a singleUse that is neither a boolean nor a function', () => {
+    expect(() => createRequestStateCodec({ singleUse: 'yes' as unknown as boolean })).toThrow(TypeError);
+    expect(() => createRequestStateCodec({ singleUse: false })).not.toThrow();
+  });
+
+  it('the memory guard forgets expired ids as new ones come, and never a live one', () => {
+    const firstUse = memorySingleUse();
+    // 1,024 ids that expire at T0 + 10, then 3,000 more opened after that: the expired ones are dropped.
+    for (let i = 0; i < 1024; i++) expect(firstUse(`old${i}`, T0 + 10, T0)).toBe(true);
+    for (let i = 0; i < 3000; i++) expect(firstUse(`new${i}`, T0 + 10_000, T0 + 20)).toBe(true);
+    // Live ids are still refused; an expired one is forgotten (its state would be refused as expired anyway).
+    expect(firstUse('new0', T0 + 10_000, T0 + 30)).toBe(false);
+    expect(firstUse('new2999', T0 + 10_000, T0 + 30)).toBe(false);
+    expect(firstUse('old0', T0 + 10, T0 + 30)).toBe(true);
   });
 });

@@ -45,7 +45,8 @@ export interface RequestStateCodec {
   seal(payload: StatePayload, binding: StateBinding, now?: number): Promise<string>;
   /**
    * Verifies and opens a token. Rejects with McpError(-32602, message naming the problem,
-   * data `{ reason }`) where reason is one of `'malformed' | 'signature' | 'expired' | 'binding'`.
+   * data `{ reason }`) where reason is one of `'malformed' | 'signature' | 'expired' | 'binding'`, or `'used'` for
+   * a second opening under `singleUse`.
    * @param token The `requestState` the client sent (anything).
    * @param binding The request it must belong to.
    * @param now The current time in epoch ms (default `Date.now()`).
@@ -62,10 +63,24 @@ export interface RequestStateOptions {
   ttlMs?: number;
   /** Largest token accepted, in characters (malformed past it). Default 1_048_576. */
   maxLength?: number;
+  /**
+   * Single use (MRTR-05: enforced server-side where it matters). Each sealed state then carries a random id, and a
+   * state opens once: a second `open()` of it rejects with `reason: 'used'`.
+   * - `true`: the ids this process opened are kept in memory until their state expires. Enough for one process.
+   * - A function: your shared store decides, for several processes. It is called once per state that verified,
+   *   with its id and expiry (epoch ms), and returns (or resolves to) true the first time it sees the id and false
+   *   after, e.g. Redis `SET id 1 NX PXAT expiresAt`. What it throws rejects the request (fail closed).
+   *
+   * Default `false`: a state verifies again within its lifetime.
+   */
+  singleUse?: boolean | SingleUseGuard;
 }
 
+/** Decides whether a state id is opened for the first time (see {@link RequestStateOptions.singleUse}). */
+export type SingleUseGuard = (id: string, expiresAt: number) => boolean | Promise<boolean>;
+
 /** Why {@link RequestStateCodec.open} rejected a token (the `reason` in the error's data). */
-export type RequestStateRejection = 'malformed' | 'signature' | 'expired' | 'binding';
+export type RequestStateRejection = 'malformed' | 'signature' | 'expired' | 'binding' | 'used';
 
 const FORMAT_VERSION = 1;
 const MIN_SECRET_BYTES = 32;
@@ -80,6 +95,7 @@ const MESSAGES: Record<RequestStateRejection, string> = {
   signature: 'Invalid requestState: signature check failed (it was modified or sealed by another server)',
   expired: 'Invalid requestState: expired',
   binding: 'Invalid requestState: it belongs to another request',
+  used: 'Invalid requestState: already used (each state opens once; send the request again without it)',
 };
 
 /** The JSON inside a token. */
@@ -89,6 +105,8 @@ interface SealedJson {
   name: string;
   principal: string | null;
   exp: number;
+  /** The state's random id, when the codec enforces single use. */
+  id?: string;
   user?: unknown;
   answers?: Record<string, unknown>;
 }
@@ -164,7 +182,35 @@ function parseSealed(bytes: Uint8Array): SealedJson | undefined {
   if (principal !== null && typeof principal !== 'string') return undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
   if (answers !== undefined && !isPlainObject(answers)) return undefined;
+  if (value.id !== undefined && typeof value.id !== 'string') return undefined;
   return value as unknown as SealedJson;
+}
+
+/**
+ * The `singleUse: true` guard: the ids opened in this process, each kept until its state expires. Expired ids are
+ * dropped as new ones come, in a pass each time the set has doubled since the last one, so it holds about the
+ * states opened within one lifetime and sets no timer.
+ */
+export function memorySingleUse(): (id: string, expiresAt: number, now: number) => boolean {
+  const seen = new Map<string, number>();
+  let pruneAt = 1024;
+  return (id, expiresAt, now) => {
+    if (seen.has(id)) return false;
+    if (seen.size >= pruneAt) {
+      for (const [k, exp] of seen) if (!(now < exp)) seen.delete(k);
+      pruneAt = Math.max(1024, seen.size * 2);
+    }
+    seen.set(id, expiresAt);
+    return true;
+  };
+}
+
+/** The guard of a `singleUse` option, or undefined when states may open again. */
+function singleUseGuard(option: RequestStateOptions['singleUse']): ((id: string, expiresAt: number, now: number) => boolean | Promise<boolean>) | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return memorySingleUse();
+  if (typeof option === 'function') return (id, expiresAt) => option(id, expiresAt);
+  throw new TypeError('requestState singleUse must be a boolean or a function (id, expiresAt) => boolean | Promise<boolean>');
 }
 
 /**
@@ -172,7 +218,7 @@ function parseSealed(bytes: Uint8Array): SealedJson | undefined {
  * the tool/prompt name or resource URI, the principal and an expiry (MRTR-05).
  * Creating a codec is synchronous and cheap; the key is imported once, on first use.
  * Without a `secret`, tokens only verify in the same process, so pass one when several server
- * instances may see the same client. The codec does not enforce single use.
+ * instances may see the same client. With `singleUse`, each token opens once.
  *
  * @param options Key, lifetime and size limit.
  * @returns The codec.
@@ -191,6 +237,7 @@ export function createRequestStateCodec(options: RequestStateOptions = {}): Requ
   const secret = toSecretBytes(options.secret);
   const ttlMs = checkPositive('ttlMs', options.ttlMs, DEFAULT_TTL_MS);
   const maxLength = checkPositive('maxLength', options.maxLength, DEFAULT_MAX_LENGTH);
+  const firstUse = singleUseGuard(options.singleUse);
   const encoder = new TextEncoder();
 
   let keyPromise: Promise<CryptoKey> | undefined;
@@ -224,6 +271,7 @@ export function createRequestStateCodec(options: RequestStateOptions = {}): Requ
         principal: binding.principal ?? null,
         exp: now + ttlMs,
       };
+      if (firstUse !== undefined) sealed.id = bytesToBase64url(crypto.getRandomValues(new Uint8Array(16)));
       if (payload.user !== undefined) sealed.user = payload.user;
       if (payload.answers !== undefined) sealed.answers = payload.answers;
       const body = bytesToBase64url(encoder.encode(JSON.stringify(sealed)));
@@ -257,6 +305,11 @@ export function createRequestStateCodec(options: RequestStateOptions = {}): Requ
         sealed.principal !== (expected.principal ?? null)
       ) {
         throw reject('binding');
+      }
+      if (firstUse !== undefined) {
+        // A state sealed without an id (before single use was turned on) cannot be told apart from its replays.
+        if (sealed.id === undefined) throw reject('malformed');
+        if ((await firstUse(sealed.id, sealed.exp, now)) !== true) throw reject('used');
       }
 
       const result: StatePayload = {};

@@ -267,6 +267,72 @@ describe('ctx.elicit on the stateless path (MRTR-01, MRTR-02, MRTR-04)', () => {
     expect((await callRound(c, 'book', retry)).body.error).toMatchObject({ code: ErrorCode.InvalidParams, data: { reason: 'signature' } });
   });
 
+  it('MRTR-05: by default a retry can be sent again with the same requestState and is served again', async () => {
+    const mcp = server();
+    const runs = confirmTool(mcp);
+    const r1 = expectInputRequired(await callRound(mcp, 'book'));
+    const retry = { inputResponses: { confirm: accept('again') }, requestState: r1.requestState };
+    expect(expectComplete(await callRound(mcp, 'book', retry))).toBe('accept:again');
+    expect(expectComplete(await callRound(mcp, 'book', retry))).toBe('accept:again');
+    expect(runs.n).toBe(3);
+  });
+
+  it('MRTR-05: requestState.singleUse: true opens each state once; the replayed retry is -32602 "used" and the handler does not run', async () => {
+    const mcp = server({ requestState: { singleUse: true } });
+    const runs = confirmTool(mcp);
+    const r1 = expectInputRequired(await callRound(mcp, 'book'));
+    const retry = { inputResponses: { confirm: accept('once') }, requestState: r1.requestState };
+    expect(expectComplete(await callRound(mcp, 'book', retry))).toBe('accept:once');
+    const replay = await callRound(mcp, 'book', retry);
+    expect(replay.status).toBe(200);
+    expect(replay.body.error).toMatchObject({ code: ErrorCode.InvalidParams, data: { reason: 'used' } });
+    expect(replay.body.error.message).toMatch(/already used/);
+    expect(runs.n).toBe(2);
+    // A fresh first call still works: only that state was used up.
+    expectInputRequired(await callRound(mcp, 'book'));
+  });
+
+  it('MRTR-05: a singleUse function shared by two instances refuses the replay at the other instance', async () => {
+    const secret = 'a-shared-deployment-secret-of-32+bytes';
+    const seen = new Map<string, number>();
+    const singleUse = async (id: string, expiresAt: number) => {
+      if (seen.has(id)) return false;
+      seen.set(id, expiresAt);
+      return true;
+    };
+    const a = server({ requestState: { secret, singleUse } });
+    const b = server({ requestState: { secret, singleUse } });
+    for (const m of [a, b]) confirmTool(m);
+    const before = Date.now();
+    const r1 = expectInputRequired(await callRound(a, 'book'));
+    const retry = { inputResponses: { confirm: accept('a') }, requestState: r1.requestState };
+    expect(expectComplete(await callRound(a, 'book', retry))).toBe('accept:a');
+    expect((await callRound(b, 'book', retry)).body.error).toMatchObject({ code: ErrorCode.InvalidParams, data: { reason: 'used' } });
+    // The guard saw one id, with the state's expiry (10 minutes by default).
+    expect(seen.size).toBe(1);
+    const [id, exp] = [...seen][0]!;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(exp).toBeGreaterThanOrEqual(before + 600_000);
+  });
+
+  it('MRTR-05: a singleUse store that fails rejects the retry (fail closed) and reports the failure', async () => {
+    const errors: unknown[] = [];
+    const mcp = server({
+      onError: (e) => errors.push(e),
+      requestState: {
+        singleUse: () => {
+          throw new Error('replay store unreachable');
+        },
+      },
+    });
+    const runs = confirmTool(mcp);
+    const r1 = expectInputRequired(await callRound(mcp, 'book'));
+    const r2 = await callRound(mcp, 'book', { inputResponses: { confirm: accept('x') }, requestState: r1.requestState });
+    expect(r2.body.error).toMatchObject({ code: ErrorCode.InternalError });
+    expect(runs.n).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
   it('MRTR-05, SEC-03: a requestState is bound to the principal (authInfo.subject)', async () => {
     const mcp = server();
     confirmTool(mcp);
