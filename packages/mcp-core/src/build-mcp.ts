@@ -71,6 +71,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
   for (const [option, part, feature] of [
     ['tasks', kit.tasks, 'withTasks'],
     ['maxListenStreams', kit.listen, 'withListen'],
+    ['observe', kit.observe, 'withObserve'],
   ] as const) {
     if (options[option] !== undefined && part === undefined) {
       throw new TypeError(`The ${option} option needs the ${feature} feature: build the server with createMcp, or add ${feature} to its features (createLeanMcp, createStatelessMcp)`);
@@ -80,6 +81,8 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     throw new TypeError('The legacySse option needs the withLegacySse feature: build the server with createMcp, or add withLegacySse to createLeanMcp');
   }
   const onError = options.onError ?? ((e: unknown) => console.error('[mcp]', e));
+  if (options.observe !== undefined && typeof options.observe !== 'function') throw new TypeError('The observe option must be a function (request) => { run?, end? } | undefined');
+  const observe = options.observe === undefined || kit.observe === undefined ? undefined : kit.observe(options.observe, onError);
   const endpoint = options.endpoint === undefined ? '/mcp' : options.endpoint;
   const allowedHosts = normaliseAllowlist(options.allowedHosts ?? LOOPBACK_HOSTS);
   const allowedOrigins = normaliseAllowlist(options.allowedOrigins ?? LOOPBACK_HOSTS);
@@ -125,6 +128,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     serverInfo,
     instructions: options.instructions,
     onError,
+    observe,
   });
 
   const Legacy = kit.legacySse;
@@ -168,6 +172,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     pollIntervalMs: taskPoll,
     stream: { keepAliveMs, maxBufferedBytes, counters: statelessCounters },
     onError,
+    observe,
     // TKX-09: status changes travel the bus, so a listen stream in any process hears them.
     publish: announce,
   });
@@ -184,6 +189,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     requestState: createRequestStateCodec(options.requestState),
     listen,
     onError,
+    observe,
     sessions: transport !== undefined,
   });
   // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { modernPost, openSession, post, sessionHeaders } from '../test-support/http';
 import { createLeanMcp } from './create-lean-mcp';
 import type { LeanMcpOptions } from './create-lean-mcp';
-import { withLegacySse, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
+import { withLegacySse, withListen, withObserve, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
 import type { McpFeature } from './features/index';
 import { ErrorCode } from './jsonrpc/codes';
 import type { Mcp } from './mcp';
@@ -86,6 +86,7 @@ describe('createLeanMcp without features', () => {
     [{ tasks: { ttlMs: 1000 } }, /tasks option needs the withTasks feature/],
     [{ maxListenStreams: 5 }, /maxListenStreams option needs the withListen feature/],
     [{ legacySse: { ssePath: '/events' } }, /legacySse option needs the withLegacySse feature/],
+    [{ observe: () => undefined }, /observe option needs the withObserve feature/],
   ] as const)('refuses an option whose feature is missing: %o', (options, message) => {
     expect(() => createLeanMcp({ name: 'x', version: '1', ...options })).toThrow(message);
   });
@@ -160,6 +161,14 @@ describe('createLeanMcp with features', () => {
     const list = await (await mcp.handle(modern('tools/list'))).json();
     const tool = list.result.tools.find((t: { name: string }) => t.name === 'v');
     expect(tool.inputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } });
+  });
+
+  it('withObserve: the observe option hears each handler run', async () => {
+    const seen: string[] = [];
+    const mcp = lean({ features: [withObserve], observe: (request) => ({ end: (outcome) => seen.push(`${request.method} ${JSON.stringify(outcome)}`) }) });
+    await (await mcp.handle(modern('tools/list'))).json();
+    expect(seen).toEqual(['tools/list {}']);
+    expect(() => lean({ features: [withObserve], observe: 'yes' as never })).toThrow(/observe option must be a function/);
   });
 
   it('registrations that need a missing feature name it', () => {

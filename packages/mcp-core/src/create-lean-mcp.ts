@@ -12,7 +12,7 @@ import type { Mcp, McpOptions } from './mcp';
 export interface LeanMcpOptions extends McpOptions {
   /**
    * The optional features: `withTasks`, `withListen`, `withLegacySse`, `withResourceTemplates`,
-   * `withValibotJsonSchema`. Default none.
+   * `withValibotJsonSchema`, `withObserve`. Default none.
    */
   features?: readonly McpFeature[];
 }

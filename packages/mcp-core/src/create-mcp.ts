@@ -9,11 +9,12 @@ import { withListen } from './features/listen';
 import { withResourceTemplates } from './features/resource-templates';
 import { withTasks } from './features/tasks';
 import { withValibotJsonSchema } from './features/valibot-json-schema';
+import { withObserve } from './features/observe';
 import type { Mcp, McpOptions } from './mcp';
 
 /**
  * Creates an MCP server with every feature: both eras, tasks, `subscriptions/listen`, the 2024-11-05 HTTP+SSE
- * transport, resource templates and valibot schemas. Build it once at start-up; `handle` serves every request with no
+ * transport, resource templates, valibot schemas and the `observe` option. Build it once at start-up; `handle` serves every request with no
  * per-request construction. For a smaller bundle, `createLeanMcp` takes only the features it is given.
  * @param options Identity, endpoint and limits.
  * @returns The server.
@@ -26,5 +27,5 @@ import type { Mcp, McpOptions } from './mcp';
  * ```
  */
 export function createMcp(options: McpOptions): Mcp {
-  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema]), SESSIONS);
+  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema, withObserve]), SESSIONS);
 }

@@ -7,7 +7,7 @@ export type { LeanMcpOptions } from './create-lean-mcp';
 export { createStatelessMcp } from './create-stateless-mcp';
 export type { StatelessMcpOptions } from './create-stateless-mcp';
 export type { Mcp, McpOptions, McpStats } from './mcp';
-export { withLegacySse, withListen, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
+export { withLegacySse, withListen, withObserve, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
 export type { McpFeature } from './features/index';
 export { McpError, isMcpError } from './errors';
 export { ErrorCode } from './jsonrpc/codes';
@@ -19,6 +19,7 @@ export type { InputRequest, InputRequired, InputResponses } from './server/mrtr'
 export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
 export type { RequestStateOptions, SingleUseGuard } from './mrtr/request-state';
+export type { Observe, ObservedOutcome, ObservedRequest, RequestObserver } from './server/observe';
 export { TASKS_EXTENSION } from './tasks/extension';
 export {
   createMemoryTaskStore,

@@ -7,6 +7,7 @@ import type { Allowlist } from './http/guards';
 import type { McpEvent, NotificationBus } from './bus/index';
 import type { TaskStore } from './tasks/store';
 import type { RequestStateOptions } from './mrtr/request-state';
+import type { Observe } from './server/observe';
 import type { SessionStore } from './session/index';
 import type {
   AnySchema,
@@ -107,6 +108,14 @@ export interface McpOptions {
   tasks?: { store?: TaskStore; ttlMs?: number; pollIntervalMs?: number };
   /** Receives unexpected errors (handler bugs, store failures). Default: `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * Instrumentation: called before every handler run (tools, resources, prompts, completion, the lists,
+   * `logging/setLevel`, `ping`), in both eras and in each run of a task, with what runs. It may return
+   * `{ run, end }`: `run(fn)` runs the handler (inside a tracing context, say) and `end(outcome)` hears how it ended.
+   * What it throws goes to `onError` and never changes the request. `createLeanMcp` and `createStatelessMcp` need
+   * the `withObserve` feature for it. See docs/observability.md.
+   */
+  observe?: Observe;
 }
 
 /** Live counts, for monitoring and leak checks. */

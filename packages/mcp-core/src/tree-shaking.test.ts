@@ -17,6 +17,7 @@ const FEATURE_FILES = {
   withLegacySse: ['src/http/legacy-sse.ts'],
   withResourceTemplates: ['src/uri-template/uri-template.ts'],
   withValibotJsonSchema: ['@valibot/to-json-schema'],
+  withObserve: ['src/server/observe.ts'],
 } as const;
 type Feature = keyof typeof FEATURE_FILES;
 

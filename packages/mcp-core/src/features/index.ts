@@ -8,3 +8,4 @@ export { withListen } from './listen';
 export { withResourceTemplates } from './resource-templates';
 export { withTasks } from './tasks';
 export { withValibotJsonSchema } from './valibot-json-schema';
+export { withObserve } from './observe';

@@ -12,6 +12,7 @@ import type { ValibotConverter } from '../schema/valibot-json-schema';
 import type { createMemoryTaskStore } from '../tasks/memory-store';
 import type { TaskRuntime } from '../tasks/runtime';
 import type { UriTemplate } from '../uri-template/index';
+import type { bindObserve } from '../server/observe';
 
 /** The parts `withTasks` brings: the task runtime of both task forms and its default store. */
 export interface TasksKit {
@@ -40,6 +41,8 @@ export interface FeatureKit {
   readonly compileTemplate?: (template: string) => UriTemplate;
   /** Plain valibot schemas to JSON Schema (`withValibotJsonSchema`). */
   readonly valibot?: ValibotConverter;
+  /** The `observe` option around handler runs (`withObserve`). */
+  readonly observe?: typeof bindObserve;
 }
 
 /**
@@ -65,7 +68,7 @@ export function kitOf(features: readonly McpFeature[]): FeatureKit {
   features.forEach((feature, i) => {
     const part = (feature as Partial<McpFeature> | null)?.['~kit'];
     if (typeof part !== 'object' || part === null) {
-      throw new TypeError(`features[${i}] is not a feature: use withTasks, withListen, withLegacySse, withResourceTemplates or withValibotJsonSchema`);
+      throw new TypeError(`features[${i}] is not a feature: use withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema or withObserve`);
     }
     Object.assign(kit, part);
   });

@@ -20,6 +20,7 @@ import { inputRequestWire, isInputRequired, missingCapability, missingCapability
 import type { InputRequired } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import type { CacheHint } from '../server/types';
+import type { ObservedRun } from '../server/observe';
 import type { RequestContext } from '../types';
 import type { ListenHub, SubscriptionFilter } from './listen';
 import type { Accepts } from './media';
@@ -45,6 +46,8 @@ export interface StatelessSettings {
   /** `subscriptions/listen` streams (`withListen`); without them the method is unknown. */
   readonly listen: ListenHub | undefined;
   readonly onError: (error: unknown) => void;
+  /** Instrumentation around handler runs (the `observe` option). */
+  readonly observe?: ObservedRun | undefined;
   /** Open stateless SSE streams (shared with the exchanges). */
   readonly counters: { streams: number };
   /** Tool calls that run as tasks (2026 tasks extension, `withTasks`); without them the `tasks/*` methods are unknown. */
@@ -354,7 +357,12 @@ export class StatelessHttp {
         if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {
           await this.#restoreInput(req, ctx, bind);
         }
-        outcome = { ok: await handler(this.registry, req.params, call) };
+        const observe = this.settings.observe;
+        outcome = {
+          ok: await (observe === undefined
+            ? handler(this.registry, req.params, call)
+            : observe(req.method, req.id, req.params, envelope.protocolVersion, undefined, undefined, rctx?.authInfo, () => handler(this.registry, req.params, call), () => ctx.cancelled)),
+        };
       } catch (e) {
         outcome = { error: e };
       }

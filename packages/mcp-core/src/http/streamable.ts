@@ -28,6 +28,7 @@ import { parseAccept } from './media';
 import type { Accepts } from './media';
 import { acceptedResponse, emptyResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
 import { isResponse, streamResponse } from './text-response';
+import type { ObservedRun } from '../server/observe';
 import * as v from 'valibot';
 
 /** Resolved transport settings. */
@@ -45,6 +46,8 @@ export interface StreamableSettings {
   readonly serverInfo: Record<string, unknown>;
   readonly instructions: string | undefined;
   readonly onError: (error: unknown) => void;
+  /** Instrumentation around handler runs (the `observe` option). */
+  readonly observe?: ObservedRun | undefined;
 }
 
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
@@ -448,7 +451,11 @@ export class StreamableHttp implements SessionHost {
     };
     const fail = (error: unknown) => done(errorText(request.id, toErrorObject(error, this.settings.onError)));
     try {
-      const out = method(this.registry, request.params, call);
+      const observe = this.settings.observe;
+      const out =
+        observe === undefined
+          ? method(this.registry, request.params, call)
+          : observe(request.method, request.id, request.params, call.version, session.id, undefined, rctx?.authInfo, () => method(this.registry, request.params, call), () => ctx.cancelled);
       if (isThenable(out)) out.then((r) => done(resultText(request.id, r)), fail);
       else done(resultText(request.id, out));
     } catch (error) {

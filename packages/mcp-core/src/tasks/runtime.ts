@@ -17,6 +17,7 @@ import type { MethodHandler } from '../server/handlers';
 import { inputRequestWire, isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
 import type { Registry } from '../server/registry';
 import type { ToolTaskConfig } from '../server/types';
+import type { ObservedRun } from '../server/observe';
 import type { RequestContext } from '../types';
 import { StatelessContext } from '../http/stateless-context';
 import { StatelessExchange } from '../http/stateless-exchange';
@@ -42,6 +43,8 @@ export interface TaskRuntimeSettings {
    * (TKX-09). It must not throw; what it throws goes to `onError`. Default: announce nothing.
    */
   readonly publish?: (event: TaskStatusEvent) => void;
+  /** Instrumentation around handler runs (the `observe` option): each run of a task's handler. */
+  readonly observe?: ObservedRun | undefined;
 }
 
 /** One task whose handler lives in this process. */
@@ -420,8 +423,13 @@ export class TaskRuntime {
     run.cancelAttempt = (reason) => ctx.cancel(reason);
     const call: Call = { ctx, version: run.envelope.protocolVersion, session: undefined };
     let outcome: Outcome;
+    const observe = this.settings.observe;
     try {
-      outcome = { ok: await this.callTool(this.registry, run.request.params, call) };
+      outcome = {
+        ok: await (observe === undefined
+          ? this.callTool(this.registry, run.request.params, call)
+          : observe(run.request.method, run.request.id, run.request.params, run.envelope.protocolVersion, undefined, run.taskId, run.rctx?.authInfo, () => this.callTool(this.registry, run.request.params, call), () => ctx.cancelled)),
+      };
     } catch (error) {
       outcome = { error };
     }
