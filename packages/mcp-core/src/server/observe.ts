@@ -73,17 +73,10 @@ const NAME_FIELD: Readonly<Record<string, 'name' | 'uri'>> = {
 };
 
 /**
- * The {@link ObservedRequest} of a request.
- * @param method The method.
- * @param id The JSON-RPC id.
- * @param params Its params.
- * @param protocolVersion The revision it is served under.
- * @param sessionId The 2025 session, if any.
- * @param taskId The task, for a task's run.
- * @param authInfo The caller.
- * @returns The frozen description.
+ * What describes a handler run: the method, the JSON-RPC id, the params, the revision it is served under, the 2025
+ * session (if any), the task (for a task's run) and the caller.
  */
-export function observedRequest(
+export type RunFields = [
   method: string,
   id: JsonRpcId,
   params: Record<string, unknown> | undefined,
@@ -91,7 +84,14 @@ export function observedRequest(
   sessionId: string | undefined,
   taskId: string | undefined,
   authInfo: AuthInfo | undefined,
-): ObservedRequest {
+];
+
+/**
+ * The {@link ObservedRequest} of a request.
+ * @param fields What runs (see {@link RunFields}).
+ * @returns The frozen description.
+ */
+export function observedRequest(...[method, id, params, protocolVersion, sessionId, taskId, authInfo]: RunFields): ObservedRequest {
   const field = NAME_FIELD[method];
   const name = field === undefined ? undefined : params?.[field];
   const meta = params?._meta;
@@ -125,17 +125,7 @@ function failed(exception: unknown, cancelled: boolean): ObservedOutcome {
  * How a transport runs a handler under the `observe` option (one function, so that transports import nothing of
  * this module and lean builds without `withObserve` leave it out).
  */
-export type ObservedRun = (
-  method: string,
-  id: JsonRpcId,
-  params: Record<string, unknown> | undefined,
-  protocolVersion: string,
-  sessionId: string | undefined,
-  taskId: string | undefined,
-  authInfo: AuthInfo | undefined,
-  invoke: () => unknown,
-  cancelled: () => boolean,
-) => unknown;
+export type ObservedRun = (...args: [...RunFields, invoke: () => unknown, cancelled: () => boolean]) => unknown;
 
 /**
  * Binds the `observe` option into the function the transports call around each handler run (`withObserve`).
@@ -144,8 +134,8 @@ export type ObservedRun = (
  * @returns The runner.
  */
 export function bindObserve(observe: Observe, onError: (error: unknown) => void): ObservedRun {
-  return (method, id, params, protocolVersion, sessionId, taskId, authInfo, invoke, cancelled) =>
-    runObserved(observe, observedRequest(method, id, params, protocolVersion, sessionId, taskId, authInfo), invoke, cancelled, onError);
+  return (...[method, id, params, version, sessionId, taskId, authInfo, invoke, cancelled]) =>
+    runObserved(observe, observedRequest(method, id, params, version, sessionId, taskId, authInfo), invoke, cancelled, onError);
 }
 
 /**
