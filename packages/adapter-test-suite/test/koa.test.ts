@@ -135,3 +135,51 @@ describe('koa specifics', () => {
     expect(res.body.toString()).toBe('fell through to the next middleware');
   });
 });
+
+describe('koa: the body handed to the core without a promise (bodyTextNow)', () => {
+  /** A Koa app whose handler records what its context offered and what reading the request then gave. */
+  async function recordingApp(withParser: boolean) {
+    const seen: { now: string | undefined; parsed: unknown; offered: string; read: string }[] = [];
+    const app = new Koa();
+    app.silent = true;
+    if (withParser) app.use(bodyParser());
+    app.use(
+      mcpMiddleware(async (request, ctx) => {
+        const now = ctx?.bodyTextNow?.();
+        const read = await request.text().then(
+          (t) => `text: ${t}`,
+          (e: Error) => `rejected: ${e.message}`,
+        );
+        seen.push({ now, parsed: ctx?.parsedBody, offered: typeof ctx?.bodyTextNow, read });
+        return new Response(null, { status: 204 });
+      }),
+    );
+    const server: Server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    return { seen, url, stop: () => new Promise((resolve) => server.close(resolve)) };
+  }
+  const send = (url: string, body: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).then((r) => r.status);
+
+  it('without a body parser, the buffered body is handed over whole (the request body is then used)', async () => {
+    const app = await recordingApp(false);
+    try {
+      expect(await send(app.url, '{"a":"é"}')).toBe(204);
+      expect(app.seen).toEqual([{ now: '{"a":"é"}', parsed: undefined, offered: 'function', read: 'rejected: Body is unusable' }]);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('after a body parser, the parsed body is passed and bodyTextNow is not offered', async () => {
+    const app = await recordingApp(true);
+    try {
+      expect(await send(app.url, '{"a":"é"}')).toBe(204);
+      expect(app.seen).toHaveLength(1);
+      expect(app.seen[0]).toMatchObject({ now: undefined, parsed: { a: 'é' }, offered: 'undefined' });
+    } finally {
+      await app.stop();
+    }
+  });
+});

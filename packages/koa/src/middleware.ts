@@ -1,5 +1,5 @@
 import type { AuthInfo, FetchHandler, RequestContext } from '@x/mcp-core';
-import { sendWebResponse, toWebRequest } from '@x/mcp-node-http';
+import { bufferedText, sendWebResponse, toWebRequest } from '@x/mcp-node-http';
 import type { Middleware } from 'koa';
 
 /** Options of {@link mcpMiddleware}. */
@@ -44,8 +44,12 @@ export function mcpMiddleware(mcp: { handle: FetchHandler } | FetchHandler, opti
       remoteAddress: ctx.request.ip || undefined,
       authInfo: ctx.state.auth as AuthInfo | undefined,
       ...(mountPath === undefined ? {} : { mountPath }),
-      ...(parsedBody === undefined ? {} : { parsedBody }),
+      // Without a body parser in front, a body that came with the head is handed to the core whole, so it parses
+      // it without a promise (RequestContext.bodyTextNow).
+      ...(parsedBody === undefined ? { bodyTextNow: () => bufferedText(request) } : { parsedBody }),
     };
+    // A body sent with the head is in Node's buffer one microtask after the request event (as in node-http).
+    if (parsedBody === undefined && !ctx.req.complete) await undefined;
     let response: Response;
     try {
       response = await handle(request, context);

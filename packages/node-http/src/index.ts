@@ -1,4 +1,4 @@
 export { toNodeHandler, type NodeHandlerOptions } from './handler';
-export { toWebRequest, type WebRequestOptions } from './request';
+export { bufferedText, toWebRequest, type WebRequestOptions } from './request';
 export { sendWebResponse } from './send';
 export { serve, type NodeServer, type ServeOptions } from './serve';
