@@ -196,6 +196,8 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
   // changes are 2026 listen-stream notifications only (TKX-09): 2025 sessions have no `notifications/tasks`.
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === 'tasks/status') {
+      // Wakes this process's waiters; a cancel made by another process reaches a handler running here.
+      tasks?.statusChanged(event.taskId, event.task.status);
       // TK1-08: a 2025-11-25 task's status changes go to the GET stream of the session that created it (MAY).
       if (event.session !== undefined && taskKit !== undefined) {
         transport?.sessions.get(event.session)?.sendUnrelated(messageText('notifications/tasks/status', taskKit.task2025FromState(event.task)));

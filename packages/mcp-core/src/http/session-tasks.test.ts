@@ -6,6 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcp } from '../create-mcp';
+import { createMemoryBus } from '../bus/bus';
+import { createMemoryTaskStore } from '../tasks/memory-store';
 import type { Mcp } from '../mcp';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { TaskRecord } from '../tasks/store';
@@ -437,5 +439,39 @@ describe("a task's progress and logs (TK1-06, TK1-08, TK1-09, PROG-02)", () => {
     expect(stream.messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params.progress)).toEqual([2]);
     expect(getB.messages.filter((m) => m.method === 'notifications/progress')).toEqual([]);
     await getB.cancel();
+  });
+});
+
+describe('several processes sharing the task store and the bus', () => {
+  it("a tasks/result waiting in another process answers as soon as the task completes there, not at its next poll", async () => {
+    const store = createMemoryTaskStore();
+    const bus = createMemoryBus();
+    const make = () => {
+      const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, tasks: { store, ttlMs: SERVER_TTL }, bus });
+      servers.push(mcp);
+      mcp.tool('wait', { task: { support: 'optional' } }, async (_args, ctx) => {
+        await new Promise<void>((resolve) => {
+          releases.push(resolve);
+          ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        return { content: [{ type: 'text', text: 'waited' }] };
+      });
+      return mcp;
+    };
+    const one = make();
+    const two = make();
+    const rctx = { authInfo: { subject: 'alice' } } as RequestContext;
+    const a = (await open(one, V, rctx)).session;
+    const b = (await open(two, V, rctx)).session;
+    const { taskId } = (await rpc(one, a, 'tools/call', { name: 'wait', task: {} })).result.task;
+    for (let i = 0; i < 400 && releases.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const answer = rpc(two, b, 'tasks/result', { taskId });
+    // Let the waiter in the other process settle into its wait (it reads the store at least once a second).
+    await new Promise((r) => setTimeout(r, 100));
+    const released = Date.now();
+    releases.shift()!();
+    const got = await answer;
+    expect(got.result.content).toEqual([{ type: 'text', text: 'waited' }]);
+    expect(Date.now() - released).toBeLessThan(500);
   });
 });

@@ -16,6 +16,7 @@ import { inputRequired } from '../server/mrtr';
 import type { ElicitResult, HandlerContext } from '../server/types';
 import type { AuthInfo, RequestContext } from '../types';
 import { createMemoryTaskStore } from './memory-store';
+import { createMemoryBus } from '../bus/bus';
 import { TASKS_EXTENSION } from './extension';
 
 const URL_ = 'http://localhost/mcp';
@@ -1177,6 +1178,53 @@ describe('status, capabilities, shutdown and stats', () => {
     expect(parked.inputRequests.ask_model.method).toBe('sampling/createMessage');
     expectEmptyAck(await c.update(handle.taskId, { ask_model: { role: 'assistant', model: 'm-1', content: { type: 'text', text: 'hello' } } }));
     expect((await c.until(handle.taskId, (r) => r.status === 'completed', 'completed')).result.content[0].text).toBe('model m-1');
+  });
+
+  it('a shared store and bus: a tasks/cancel on another server instance aborts the handler where it runs', async () => {
+    const store = createMemoryTaskStore();
+    const bus = createMemoryBus();
+    const one = server({ tasks: { store }, bus });
+    const two = server({ tasks: { store }, bus });
+    const aborted = deferred<unknown>();
+    for (const { mcp } of [one, two]) {
+      mcp.tool('long', { task: { support: 'required' } }, async (_a, ctx) => {
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+        aborted.resolve(ctx.signal.reason);
+        return text('stopped');
+      });
+    }
+    const handle = await client(one.mcp).start('long');
+    await until(() => one.mcp.stats().tasks === 1, 'the handler running on one');
+    expectEmptyAck(await client(two.mcp).cancel(handle.taskId));
+    expect(await within(aborted.promise, 2000, 'the handler to see the cancel')).toBe('The task was cancelled');
+    expect(one.mcp.stats().tasks).toBe(0);
+    expect((await client(one.mcp).get(handle.taskId)).msg.result.status).toBe('cancelled');
+    expect([...one.errors, ...two.errors]).toEqual([]);
+  });
+
+  it('a shared store without a shared bus: the other instance marks the task cancelled, and the handler runs on', async () => {
+    const store = createMemoryTaskStore();
+    const one = server({ tasks: { store } });
+    const two = server({ tasks: { store } });
+    const release = deferred<void>();
+    let sawAbort = false;
+    for (const { mcp } of [one, two]) {
+      mcp.tool('long', { task: { support: 'required' } }, async (_a, ctx) => {
+        ctx.signal.addEventListener('abort', () => (sawAbort = true), { once: true });
+        await release.promise;
+        return text('done anyway');
+      });
+    }
+    const handle = await client(one.mcp).start('long');
+    await until(() => one.mcp.stats().tasks === 1, 'the handler running on one');
+    expectEmptyAck(await client(two.mcp).cancel(handle.taskId));
+    await sleep(20);
+    expect(one.mcp.stats().tasks).toBe(1);
+    release.resolve();
+    await until(() => one.mcp.stats().tasks === 0, 'the handler to end');
+    expect(sawAbort).toBe(false);
+    // Its outcome is dropped: the task stays cancelled (TK1-07).
+    expect((await client(one.mcp).get(handle.taskId)).msg.result.status).toBe('cancelled');
   });
 
   it('a shared store: another server instance answers tasks/get; tasks/update there fails the task clearly (its handler lives elsewhere)', async () => {

@@ -342,6 +342,24 @@ export class TaskRuntime {
     void patchTask(this.settings.store, run.taskId, run.owner, { statusMessage: message }).catch(() => {});
   }
 
+  /**
+   * A status change announced on the bus, by this process or by another one sharing the bus and the store: wakes
+   * the waiters of the task here, and when the task was cancelled elsewhere while its handler runs here, aborts
+   * that handler (TKX-06, TK1-07), as a cancel in this process does.
+   * @param taskId The task.
+   * @param status Its new status.
+   */
+  statusChanged(taskId: string, status: unknown): void {
+    const waiting = this.#waiters.get(taskId);
+    if (waiting !== undefined) for (const wake of [...waiting]) wake();
+    if (status !== 'cancelled') return;
+    const run = this.#running.get(taskId);
+    if (run === undefined) return;
+    run.cancelAttempt?.('The task was cancelled');
+    run.ac.abort('The task was cancelled');
+    this.#untrack(taskId);
+  }
+
   /** Aborts every running handler (server shutdown); their tasks stay as they are in the store. */
   close(): void {
     for (const run of this.#running.values()) {
