@@ -7,6 +7,7 @@ import type { LogicalStream } from './logical-stream';
 import { acceptedResponse, jsonResponse } from './responses';
 import { streamResponse, textResponse } from './text-response';
 import type { SseStream } from '../sse/index';
+import { DecidedResponse } from './decided-response';
 
 /**
  * Where the messages of one request go: its POST exchange (Streamable HTTP) or the session's one SSE connection
@@ -34,10 +35,7 @@ export interface ExchangeHost {
 }
 
 /** The state of one POST exchange. */
-export class Exchange implements Channel {
-  /** Resolves with the HTTP response once the shape is decided. */
-  readonly response: Promise<Response>;
-  #resolve!: (r: Response) => void;
+export class Exchange extends DecidedResponse implements Channel {
   #state: 'pending' | 'sse' | 'done' = 'pending';
   #stream: LogicalStream | undefined;
   #remaining: number;
@@ -57,10 +55,8 @@ export class Exchange implements Channel {
     private readonly batch: boolean,
     private readonly jsonAllowed = true,
   ) {
+    super();
     this.#remaining = expected;
-    this.response = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
   }
 
   /** The stream, once upgraded. */
@@ -102,7 +98,7 @@ export class Exchange implements Channel {
     // Responses that were already complete (batch) go first.
     for (const r of this.#replies) stream.send(r);
     this.#replies = [];
-    this.#resolve(streamResponse(sse, SSE_HEADERS));
+    this.decide(streamResponse(sse, SSE_HEADERS));
     return true;
   }
 
@@ -136,9 +132,9 @@ export class Exchange implements Channel {
     this.#replies = [];
     if (replies.length === 0) {
       // Every request was cancelled: nothing is owed. An SSE stream with no events says so without a body to parse.
-      this.#resolve(this.sseAllowed ? textResponse('', 200, SSE_HEADERS) : acceptedResponse());
+      this.decide(this.sseAllowed ? textResponse('', 200, SSE_HEADERS) : acceptedResponse());
     } else {
-      this.#resolve(jsonResponse(this.batch ? `[${replies.join(',')}]` : replies[0]!));
+      this.decide(jsonResponse(this.batch ? `[${replies.join(',')}]` : replies[0]!));
     }
   }
 }

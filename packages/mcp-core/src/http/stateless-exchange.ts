@@ -8,6 +8,7 @@ import type { SseStream } from '../sse/index';
 import type { Channel } from './exchange';
 import { emptyResponse, jsonResponse } from './responses';
 import { streamResponse } from './text-response';
+import { DecidedResponse } from './decided-response';
 
 /** Stream settings. */
 export interface StatelessStreamSettings {
@@ -18,10 +19,7 @@ export interface StatelessStreamSettings {
 }
 
 /** One stateless request's answer channel. */
-export class StatelessExchange implements Channel {
-  /** Resolves with the HTTP response once its shape is decided. */
-  readonly response: Promise<Response>;
-  #resolve!: (r: Response) => void;
+export class StatelessExchange extends DecidedResponse implements Channel {
   #state: 'pending' | 'sse' | 'done' = 'pending';
   #sse: SseStream | undefined;
 
@@ -37,9 +35,7 @@ export class StatelessExchange implements Channel {
     private readonly jsonAllowed: boolean,
     private readonly onDisconnect: () => void,
   ) {
-    this.response = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
+    super();
   }
 
   /** Whether messages for the request can still go out. */
@@ -85,7 +81,7 @@ export class StatelessExchange implements Channel {
     this.settings.counters.streams++;
     this.#sse = sse;
     this.#state = 'sse';
-    this.#resolve(streamResponse(sse, SSE_HEADERS));
+    this.decide(streamResponse(sse, SSE_HEADERS));
     return true;
   }
 
@@ -109,6 +105,6 @@ export class StatelessExchange implements Channel {
       return;
     }
     this.#state = 'done';
-    this.#resolve(text === undefined ? emptyResponse(204) : jsonResponse(text, status));
+    this.decide(text === undefined ? emptyResponse(204) : jsonResponse(text, status));
   }
 }

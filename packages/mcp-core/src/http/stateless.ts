@@ -4,6 +4,7 @@
  * first SSE byte (TRAP-09).
  */
 import { isPlainObject } from '../plain-object';
+import { isThenable } from '../thenable';
 import { McpError, toErrorObject } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify } from '../jsonrpc/messages';
@@ -312,7 +313,7 @@ export class StatelessHttp {
     rctx: RequestContext | undefined,
     signal: () => AbortSignal | undefined,
     explicitTask = false,
-  ): Promise<Response> {
+  ): Promise<Response> | Response {
     let ctx: StatelessContext;
     const exchange = new StatelessExchange(this.settings, accepts.sse, accepts.json, () => ctx.cancel('The client closed the response stream'));
     // MH-05: the client going away cancels the request (watched once the handler looks at ctx.signal).
@@ -345,27 +346,18 @@ export class StatelessHttp {
         status: () => {},
       };
     }
-    void (async () => {
-      let outcome: Outcome;
-      // Computed only when a requestState is opened or sealed (a SHA-256 of the arguments).
-      let binding: Promise<StateBinding> | undefined;
-      const nameKey = MRTR_NAME[req.method];
-      const bind = (): Promise<StateBinding> =>
-        (binding ??= bindingName(req, nameKey ?? 'name').then((name) => ({ method: req.method, name, principal: rctx?.authInfo?.subject })));
-      try {
-        // Answers only come back on a retry (MRTR-04); a first call has nothing to restore and no await to pay.
-        if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {
-          await this.#restoreInput(req, ctx, bind);
-        }
-        const observe = this.settings.observe;
-        outcome = {
-          ok: await (observe === undefined
-            ? handler(this.registry, req.params, call)
-            : observe(req.method, req.id, req.params, envelope.protocolVersion, undefined, undefined, rctx?.authInfo, () => handler(this.registry, req.params, call), () => ctx.cancelled)),
-        };
-      } catch (e) {
-        outcome = { error: e };
-      }
+    // Computed only when a requestState is opened or sealed (a SHA-256 of the arguments).
+    let binding: Promise<StateBinding> | undefined;
+    const nameKey = MRTR_NAME[req.method];
+    const bind = (): Promise<StateBinding> =>
+      (binding ??= bindingName(req, nameKey ?? 'name').then((name) => ({ method: req.method, name, principal: rctx?.authInfo?.subject })));
+    const observe = this.settings.observe;
+    const invoke = (): unknown =>
+      observe === undefined
+        ? handler(this.registry, req.params, call)
+        : observe(req.method, req.id, req.params, envelope.protocolVersion, undefined, undefined, rctx?.authInfo, () => handler(this.registry, req.params, call), () => ctx.cancelled);
+    // What the run produced becomes the answer; a plain result does so without waiting on anything.
+    const settle = async (outcome: Outcome): Promise<void> => {
       if (detached !== undefined && tasks !== undefined) {
         await tasks.settle(detached, outcome);
         return;
@@ -382,8 +374,36 @@ export class StatelessHttp {
         const err = toErrorObject(e, this.settings.onError);
         finish(errorText(req.id, err), statusOf(err.code));
       }
-    })();
-    return exchange.response;
+    };
+    if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {
+      // Answers only come back on a retry (MRTR-04): restore them first.
+      void (async () => {
+        let outcome: Outcome;
+        try {
+          await this.#restoreInput(req, ctx, bind);
+          outcome = { ok: await invoke() };
+        } catch (e) {
+          outcome = { error: e };
+        }
+        await settle(outcome);
+      })();
+    } else {
+      let out: unknown;
+      let outcome: Outcome | undefined;
+      try {
+        out = invoke();
+      } catch (e) {
+        outcome = { error: e };
+      }
+      if (outcome === undefined && isThenable(out)) {
+        void Promise.resolve(out).then(
+          (ok) => settle({ ok }),
+          (error: unknown) => settle({ error }),
+        );
+      } else void settle(outcome ?? { ok: out });
+    }
+    // A handler that answered at once has its response decided already: no promise to wait on.
+    return exchange.settled ?? exchange.response;
   }
 
   /** The task handle a `tools/call` answers with (TKX-03): `resultType: "task"` and the task's fields. */

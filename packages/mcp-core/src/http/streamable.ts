@@ -30,6 +30,7 @@ import { acceptedResponse, emptyResponse, errorResponse, jsonResponse, nullIdFor
 import { isResponse, streamResponse } from './text-response';
 import type { ObservedRun } from '../server/observe';
 import * as v from 'valibot';
+import { isThenable } from '../thenable';
 
 /** Resolved transport settings. */
 export interface StreamableSettings {
@@ -50,8 +51,6 @@ export interface StreamableSettings {
   readonly observe?: ObservedRun | undefined;
 }
 
-const isThenable = (x: unknown): x is PromiseLike<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
 
 /**
@@ -170,7 +169,7 @@ export class StreamableHttp implements SessionHost {
     session.transition('request');
     const exchange = new Exchange(session, accepts.sse, 1, false, accepts.json);
     this.run(session, c.message, exchange, rctx);
-    return exchange.response;
+    return exchange.settled ?? exchange.response;
   }
 
   /**

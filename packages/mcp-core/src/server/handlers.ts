@@ -14,20 +14,20 @@ import {
 } from '../protocol/params';
 import { atLeast } from '../protocol/versions';
 import { validateWithSchema } from '../schema/index';
-import type { SchemaIssue } from '../schema/index';
+import type { SchemaIssue, ValidationResult } from '../schema/index';
 import type { Call } from './call';
 import { isInputPending, isInputRequired, withInput } from './mrtr';
 import type { InputRequired } from './mrtr';
-import type { Registry } from './registry';
+import type { Registry, ToolEntry } from './registry';
 import type { CallToolResult, ReadResourceResult } from './types';
+import type { MaybePromise } from '../types';
+import { isThenable } from '../thenable';
 
 /** A method implementation. */
 export type MethodHandler = (registry: Registry, params: Record<string, unknown> | undefined, call: Call) => unknown;
 
 const MAX_COMPLETIONS = 100;
 
-const isThenable = (x: unknown): x is PromiseLike<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
 const describeIssues = (issues: SchemaIssue[]): string => issues.map((i) => `${i.path || '/'}: ${i.message}`).join('\n');
 
@@ -52,41 +52,56 @@ function invalidArguments(name: string, issues: SchemaIssue[], version: string, 
   return result;
 }
 
-async function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): Promise<CallToolResult | InputRequired> {
+/**
+ * `tools/call` (TOOL-03..05): without a promise when the schemas validate synchronously and the tool answers at
+ * once (the usual call), else through the promises they return.
+ */
+function callTool(registry: Registry, params: Record<string, unknown> | undefined, call: Call): MaybePromise<CallToolResult | InputRequired> {
   const p = parseParams(CallToolParams, params);
   const tool = registry.tools.get(p.name);
   if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${p.name}"`, { name: p.name });
-  let args: unknown = p.arguments ?? {};
-  if (tool.input !== undefined) {
-    let r = validateWithSchema<unknown>(tool.input, args, '/arguments');
-    if (isThenable(r)) r = await r;
-    if (!r.ok) return invalidArguments(p.name, r.issues, call.version, tool.output !== undefined);
-    args = r.value;
-  }
-  let result: CallToolResult | InputRequired;
-  try {
-    result = await withInput(call.ctx, () => tool.handler(args, call.ctx));
-    if (isInputRequired(result)) return result;
-  } catch (error) {
+  const args: unknown = p.arguments ?? {};
+  if (tool.input === undefined) return runTool(tool, p.name, args, call);
+  const r = validateWithSchema<unknown>(tool.input, args, '/arguments');
+  const validated = (v: ValidationResult<unknown>) =>
+    v.ok ? runTool(tool, p.name, v.value, call) : invalidArguments(p.name, v.issues, call.version, tool.output !== undefined);
+  return isThenable(r) ? Promise.resolve(r).then(validated) : validated(r);
+}
+
+/** Runs a tool on validated arguments: a thrown error becomes an isError result (TOOL-05), then the output is checked. */
+function runTool(tool: ToolEntry, name: string, args: unknown, call: Call): MaybePromise<CallToolResult | InputRequired> {
+  const failed = (error: unknown): CallToolResult => {
     if (isMcpError(error)) throw error;
     // An execution failure is a result the model can read, not a protocol error (TOOL-05).
     const message = error instanceof Error ? error.message : String(error);
     return { content: [{ type: 'text', text: message || 'Tool execution failed' }], isError: true };
+  };
+  let out: MaybePromise<CallToolResult | InputRequired>;
+  try {
+    out = withInput(call.ctx, () => tool.handler(args, call.ctx)) as MaybePromise<CallToolResult | InputRequired>;
+  } catch (error) {
+    return failed(error);
   }
+  if (isThenable(out)) return Promise.resolve(out).then((result) => checkToolResult(tool, name, result), failed);
+  return checkToolResult(tool, name, out);
+}
+
+/** TOOL-04: a result has a content array, and its structuredContent matches the outputSchema the tool declares. */
+function checkToolResult(tool: ToolEntry, name: string, result: CallToolResult | InputRequired): MaybePromise<CallToolResult | InputRequired> {
+  if (isInputRequired(result)) return result;
   if (typeof result !== 'object' || result === null || !Array.isArray(result.content)) {
-    throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" returned a result without a content array`);
+    throw new McpError(ErrorCode.InternalError, `Tool "${name}" returned a result without a content array`);
   }
-  if (tool.output !== undefined && !result.isError) {
-    if (result.structuredContent === undefined) {
-      throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" has an outputSchema but returned no structuredContent (TOOL-04)`);
-    }
-    let r = validateWithSchema<Record<string, unknown>>(tool.output, result.structuredContent, '/structuredContent');
-    if (isThenable(r)) r = await r;
-    if (!r.ok) {
-      throw new McpError(ErrorCode.InternalError, `Tool "${p.name}" returned structuredContent that does not match its outputSchema`, { errors: r.issues });
-    }
+  if (tool.output === undefined || result.isError) return result;
+  if (result.structuredContent === undefined) {
+    throw new McpError(ErrorCode.InternalError, `Tool "${name}" has an outputSchema but returned no structuredContent (TOOL-04)`);
   }
-  return result;
+  const r = validateWithSchema<Record<string, unknown>>(tool.output, result.structuredContent, '/structuredContent');
+  const checked = (v: ValidationResult<Record<string, unknown>>) => {
+    if (!v.ok) throw new McpError(ErrorCode.InternalError, `Tool "${name}" returned structuredContent that does not match its outputSchema`, { errors: v.issues });
+    return result;
+  };
+  return isThenable(r) ? Promise.resolve(r).then(checked) : checked(r);
 }
 
 function listResources(registry: Registry, params: Record<string, unknown> | undefined, call: Call): unknown {

@@ -7,6 +7,9 @@ import { isPlainObject } from '../plain-object';
 import { McpError } from '../errors';
 import { ErrorCode } from '../jsonrpc/codes';
 import type { CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, Root } from './types';
+import type { MaybePromise } from '../types';
+import { isThenable } from '../thenable';
+
 
 /** One question for the client (MRTR-02). */
 export type InputRequest =
@@ -195,24 +198,43 @@ const MAX_EMULATED_ROUNDS = 16;
  * @param invoke Runs the handler once.
  * @returns The handler's final result, or (stateless only) the input-required answer.
  */
-export async function withInput<T>(host: InputHost, invoke: () => T | InputRequired | PromiseLike<T | InputRequired>): Promise<T | InputRequired> {
+export function withInput<T>(host: InputHost, invoke: () => T | InputRequired | PromiseLike<T | InputRequired>): MaybePromise<T | InputRequired> {
   if (host.stateless) {
-    let result: T | InputRequired | undefined;
+    // A handler that answers synchronously is answered without a promise (the usual tool call).
+    let result: T | InputRequired | PromiseLike<T | InputRequired>;
     try {
-      result = await invoke();
+      result = invoke();
     } catch (error) {
       if (!isInputPending(error)) throw error;
+      return statelessOutcome<T>(host, undefined);
     }
-    const asks = host.takeAsks();
-    if (asks === undefined) {
-      if (result === undefined) throw new McpError(ErrorCode.InternalError, 'The handler stopped on an input request it did not make');
-      return result;
-    }
-    // Answers are still missing: whatever the handler did after catching the signal, the client is asked (MRTR-06).
-    return isInputRequired(result)
-      ? { [BRAND]: true, requests: { ...asks, ...result.requests }, state: result.state }
-      : { [BRAND]: true, requests: asks, state: host.requestState };
+    if (!isThenable(result)) return statelessOutcome<T>(host, result);
+    return Promise.resolve(result).then(
+      (value) => statelessOutcome<T>(host, value),
+      (error: unknown) => {
+        if (!isInputPending(error)) throw error;
+        return statelessOutcome<T>(host, undefined);
+      },
+    );
   }
+  return emulateRounds(host, invoke);
+}
+
+/** The stateless end of a handler run: its result, or the questions it asked as one input-required answer. */
+function statelessOutcome<T>(host: InputHost, result: T | InputRequired | undefined): T | InputRequired {
+  const asks = host.takeAsks();
+  if (asks === undefined) {
+    if (result === undefined) throw new McpError(ErrorCode.InternalError, 'The handler stopped on an input request it did not make');
+    return result;
+  }
+  // Answers are still missing: whatever the handler did after catching the signal, the client is asked (MRTR-06).
+  return isInputRequired(result)
+    ? { [BRAND]: true, requests: { ...asks, ...result.requests }, state: result.state }
+    : { [BRAND]: true, requests: asks, state: host.requestState };
+}
+
+/** A 2025 session: each question becomes a server-to-client request, and the handler runs again with the answers. */
+async function emulateRounds<T>(host: InputHost, invoke: () => T | InputRequired | PromiseLike<T | InputRequired>): Promise<T | InputRequired> {
   for (let round = 0; round < MAX_EMULATED_ROUNDS; round++) {
     const result = await invoke();
     if (!isInputRequired(result)) return result;

@@ -8,6 +8,7 @@ import type { JsonRpcId } from '../jsonrpc/messages';
 import { isPlainObject } from '../plain-object';
 import type { AuthInfo } from '../types';
 import { isInputRequired } from './mrtr';
+import { isThenable } from '../thenable';
 
 /** What `observe` is told about a request whose handler is about to run. */
 export interface ObservedRequest {
@@ -60,8 +61,6 @@ export interface RequestObserver {
 /** The `observe` option: called before each handler run; what it returns follows that run. */
 export type Observe = (request: ObservedRequest) => RequestObserver | void | undefined;
 
-const isThenable = (x: unknown): x is PromiseLike<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
 /** Methods whose `name` is a params field, and which one. */
 const NAME_FIELD: Readonly<Record<string, 'name' | 'uri'>> = {
