@@ -10,7 +10,7 @@ import { createMemoryBus } from '../bus/bus';
 import { createMemoryTaskStore } from '../tasks/memory-store';
 import type { Mcp } from '../mcp';
 import { ErrorCode } from '../jsonrpc/codes';
-import type { TaskRecord } from '../tasks/store';
+import type { TaskRecord, TaskStore } from '../tasks/store';
 import type { RequestContext } from '../types';
 import { META_RELATED_TASK, task2025, withRelatedTask } from './session-tasks';
 
@@ -416,6 +416,45 @@ describe("a task's progress and logs (TK1-06, TK1-08, TK1-09, PROG-02)", () => {
     expect(stream.messages.at(-1).result.content).toEqual([{ type: 'text', text: 'reported' }]);
     expect(get.messages.filter((m) => m.method === 'notifications/progress' || m.method === 'notifications/message')).toEqual([]);
     await get.cancel();
+  });
+
+  it("another principal's tasks/result never carries the task's progress, even while the store is slow to answer (TK1-10)", async () => {
+    const inner = createMemoryTaskStore();
+    // A store that takes a while to answer reads: the window in which a tasks/result does not yet know whose task it is.
+    const slow: TaskStore = {
+      create: (r) => inner.create(r),
+      get: async (id, owner) => {
+        await new Promise((r) => setTimeout(r, 40));
+        return inner.get(id, owner);
+      },
+      update: (id, owner, version, patch) => inner.update(id, owner, version, patch),
+      list: (owner, cursor, limit) => inner.list(owner, cursor, limit),
+      delete: (id) => inner.delete(id),
+    };
+    const mcp = createMcp({ name: 'test', version: '1.0.0', keepAliveMs: 0, onError: () => {}, tasks: { store: slow, ttlMs: SERVER_TTL } });
+    servers.push(mcp);
+    mcp.tool('report', { task: { support: 'optional' } }, async (_args, ctx) => {
+      await step();
+      ctx.progress(1, 1, 'secret progress');
+      await step();
+      return { content: [{ type: 'text', text: 'reported' }] };
+    });
+    const alice = (await open(mcp, V, { authInfo: { subject: 'alice' } } as RequestContext)).session;
+    const bob = (await open(mcp, V, { authInfo: { subject: 'bob' } } as RequestContext)).session;
+    const getAlice = await openGet(mcp, alice);
+    const { taskId } = (await rpc(mcp, alice, 'tools/call', { name: 'report', task: {}, _meta: { progressToken: 'tok' } })).result.task;
+    const pending = mcp.handle(post({ jsonrpc: '2.0', id: 'spy', method: 'tasks/result', params: { taskId } }, { 'mcp-session-id': bob.sid, 'mcp-protocol-version': V }), bob.rctx);
+    // While bob's tasks/result waits on the slow store, the task reports.
+    for (let i = 0; i < 400 && mcp.stats().inflight === 0; i++) await new Promise((r) => setTimeout(r, 2));
+    expect(mcp.stats().inflight).toBe(1);
+    await proceed();
+    await arrives(getAlice.messages, isProgress(1), "progress 1 on alice's stream");
+    const res = await withTimeout(pending, 'tasks/result of bob');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const body = await res.json();
+    expect(body.error.code).toBe(ErrorCode.InvalidParams);
+    await proceed();
+    await getAlice.cancel();
   });
 
   it("a subject's task whose session ended: progress goes to the subject's other session waiting on tasks/result, else nowhere", async () => {

@@ -193,14 +193,18 @@ export class SessionTasks {
   async #result(session: LiveSession, request: JsonRpcRequest, taskId: string, owner: string, exchange: Channel, rctx: RequestContext | undefined): Promise<string> {
     const ctx = session.begin(request, exchange, rctx);
     const related = { [META_RELATED_TASK]: { taskId } };
-    let waiting = this.#waiting.get(taskId);
-    if (waiting === undefined) this.#waiting.set(taskId, (waiting = new Set()));
-    waiting.add(ctx);
+    let waiting: Set<CallContext> | undefined;
     try {
       for (;;) {
         // CAN-01: a cancelled tasks/result owes no response (the task itself goes on).
         if (ctx.cancelled) throw CANCELLED;
         const record = await this.runtime.get(taskId, owner);
+        // The task's progress and logs may go on this stream, once the task is known to be the caller's (TK1-10).
+        if (waiting === undefined) {
+          waiting = this.#waiting.get(taskId);
+          if (waiting === undefined) this.#waiting.set(taskId, (waiting = new Set()));
+          waiting.add(ctx);
+        }
         if (isTerminal(record.status)) {
           if (record.error !== undefined) return errorText(request.id, record.error);
           if (!isPlainObject(record.result)) throw new McpError(ErrorCode.InternalError, `The task was ${record.status} before it produced a result`, { taskId });
@@ -237,8 +241,10 @@ export class SessionTasks {
         await this.runtime.changed(taskId, ctx.signal);
       }
     } finally {
-      waiting.delete(ctx);
-      if (waiting.size === 0 && this.#waiting.get(taskId) === waiting) this.#waiting.delete(taskId);
+      if (waiting !== undefined) {
+        waiting.delete(ctx);
+        if (waiting.size === 0 && this.#waiting.get(taskId) === waiting) this.#waiting.delete(taskId);
+      }
       session.end(ctx);
     }
   }
