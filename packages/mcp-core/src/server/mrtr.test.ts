@@ -679,6 +679,35 @@ describe('the same handler on a 2025 session (emulation, S2C-02)', () => {
     expect(final.error).toBeDefined();
   });
 
+  it('a handler that never stops asking: 16 runs, 15 rounds of questions, then -32603 naming the limit (no question left unanswered)', async () => {
+    const mcp = server();
+    let runs = 0;
+    mcp.tool('forever', {}, () => {
+      runs++;
+      return inputRequired({ requests: { [`q${runs}`]: elicitReq(`again ${runs}?`) } });
+    });
+    const s = await open(mcp, { elicitation: {} });
+    const { final, asked } = await drive(mcp, s, toolCall(10, 'forever'), () => accept('x'));
+    expect(runs).toBe(16);
+    expect(asked).toHaveLength(15);
+    expect(final.error).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringMatching(/after 16 rounds/) });
+    expect(mcp.stats().pendingClientRequests).toBe(0);
+  });
+
+  it('a handler that answers at once on a session is answered as JSON, and a throwing one as a tool error', async () => {
+    const mcp = server();
+    mcp.tool('quick', {}, () => text('at once'));
+    mcp.tool('boom', {}, () => {
+      throw new Error('broke');
+    });
+    const s = await open(mcp, {});
+    const quick = await mcp.handle(post(toolCall(11, 'quick'), headersOf(s)));
+    expect(quick.headers.get('content-type')).toBe('application/json');
+    expect((await quick.json()).result).toEqual(text('at once'));
+    const boom = await (await mcp.handle(post(toolCall(12, 'boom'), headersOf(s)))).json();
+    expect(boom.result).toEqual({ content: [{ type: 'text', text: 'broke' }], isError: true });
+  });
+
   it('DUAL-07, MRTR-04: explicit multi-round asks also complete on a 2025 session (earlier answers are kept)', async () => {
     const mcp = server();
     mcp.tool('two', {}, (_a, ctx) => {

@@ -233,19 +233,36 @@ function statelessOutcome<T>(host: InputHost, result: T | InputRequired | undefi
     : { [BRAND]: true, requests: asks, state: host.requestState };
 }
 
-/** A 2025 session: each question becomes a server-to-client request, and the handler runs again with the answers. */
-async function emulateRounds<T>(host: InputHost, invoke: () => T | InputRequired | PromiseLike<T | InputRequired>): Promise<T | InputRequired> {
-  for (let round = 0; round < MAX_EMULATED_ROUNDS; round++) {
-    const result = await invoke();
+/**
+ * A 2025 session: each question becomes a server-to-client request, and the handler runs again with the answers.
+ * A first run that answers at once with a result is returned as it is, without a promise.
+ */
+function emulateRounds<T>(host: InputHost, invoke: () => T | InputRequired | PromiseLike<T | InputRequired>): MaybePromise<T | InputRequired> {
+  const first = invoke();
+  if (!isThenable(first) && !isInputRequired(first)) return first;
+  return askAndRerun(host, invoke, first);
+}
+
+/** The rounds after the first: ask what the last run needs, run again with every answer so far (MRTR-04). */
+async function askAndRerun<T>(
+  host: InputHost,
+  invoke: () => T | InputRequired | PromiseLike<T | InputRequired>,
+  first: T | InputRequired | PromiseLike<T | InputRequired>,
+): Promise<T | InputRequired> {
+  let result = await first;
+  for (let round = 1; round <= MAX_EMULATED_ROUNDS; round++) {
     if (!isInputRequired(result)) return result;
+    if (round === MAX_EMULATED_ROUNDS) break;
+    const asked = result;
     const answers: Record<string, unknown> = {};
     await Promise.all(
-      Object.entries(result.requests).map(async ([key, request]) => {
+      Object.entries(asked.requests).map(async ([key, request]) => {
         answers[key] = await host.ask(request);
       }),
     );
     // Earlier rounds' answers stay visible, as the sealed state keeps them on the stateless path (MRTR-04).
-    host.setInput({ ...host.inputResponses, ...answers }, result.state);
+    host.setInput({ ...host.inputResponses, ...answers }, asked.state);
+    result = await invoke();
   }
   throw new McpError(ErrorCode.InternalError, `The handler still asked for input after ${MAX_EMULATED_ROUNDS} rounds`);
 }
