@@ -213,60 +213,71 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
   });
 
   let closed = false;
-  const route = async (request: Request, rctx?: RequestContext): Promise<Response> => {
-    try {
-      if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId: nullIdFor(request) });
-      const path = pathnameOf(request.url);
-      let route: 'mcp' | 'sse' | 'messages' = 'mcp';
-      if (sse !== undefined && routeMatches(path, sse.ssePath)) route = 'sse';
-      else if (sse !== undefined && routeMatches(path, sse.messagesPath)) route = 'messages';
-      else if (endpoint !== null && !routeMatches(path, endpoint)) {
-        return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId: nullIdFor(request) });
-      }
-      // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
-      const host = request.headers.get('host') ?? hostOfUrl(request.url);
-      if (!hostAllowed(host, allowedHosts)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId: nullIdFor(request) });
-      }
-      const origin = request.headers.get('origin');
-      if (origin !== null && !originAllowed(origin, allowedOrigins)) {
-        return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId: nullIdFor(request) });
-      }
-      if (route === 'sse') {
-        if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullIdFor(request));
-        return legacy!.get(request, rctx, rctx?.mountPath ?? path.slice(0, path.length - sse!.ssePath.length));
-      }
-      if (route === 'messages') {
-        if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullIdFor(request));
-        return await legacy!.post(request, rctx);
-      }
-      switch (request.method) {
-        case 'POST': {
-          let read = readPost(request, rctx, maxBodyBytes);
-          if (read instanceof Promise) read = await read;
-          if (isResponse(read)) return read;
-          // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06). A
-          // modern-only server answers every POST on the stateless path, legacy traffic included (DUAL-08).
-          if (transport === undefined || isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))) {
-            return await stateless.post(read.body, request, rctx, read.accepts);
-          }
-          return await transport.postParsed(read.body, request, rctx, read.accepts);
-        }
-        case 'GET':
-        case 'DELETE': {
-          // MH-01: no GET or DELETE in 2026-07-28.
-          const pv = request.headers.get('mcp-protocol-version');
-          // DUAL-08: a modern-only server has neither, whatever the client speaks.
-          if (transport === undefined || (pv !== null && isModernVersion(pv.trim()))) return methodNotAllowed(request.method, 'POST', false);
-          return request.method === 'GET' ? await transport.get(request, rctx) : await transport.delete(request, rctx);
-        }
-        default:
-          return methodNotAllowed(request.method, transport === undefined ? 'POST' : 'GET, POST, DELETE', nullIdFor(request));
-      }
-    } catch (error) {
-      onError(error);
-      return jsonResponse(errorText(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }), 500);
+  /** A failure no transport turned into an answer: reported, and a 500 with a JSON-RPC error. */
+  const failed = (error: unknown): Response => {
+    onError(error);
+    return jsonResponse(errorText(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }), 500);
+  };
+  /** The POST of a parsed body: the era decides the transport. */
+  const posted = (read: Exclude<Awaited<ReturnType<typeof readPost>>, Response>, request: Request, rctx: RequestContext | undefined): Promise<Response> | Response =>
+    // DUAL-03: the era is decided per request; a stateless request never sees a session (DUAL-06). A modern-only
+    // server answers every POST on the stateless path, legacy traffic included (DUAL-08).
+    transport === undefined || isStatelessRequest(read.body, request.headers.get('mcp-protocol-version'))
+      ? stateless.post(read.body, request, rctx, read.accepts)
+      : transport.postParsed(read.body, request, rctx, read.accepts);
+  /** Routes a request; an answer decided at once comes back without a promise. */
+  const dispatch = (request: Request, rctx?: RequestContext): Promise<Response> | Response => {
+    if (closed) return errorResponse(503, ErrorCode.InternalError, 'The server is shutting down', { nullId: nullIdFor(request) });
+    const path = pathnameOf(request.url);
+    let route: 'mcp' | 'sse' | 'messages' = 'mcp';
+    if (sse !== undefined && routeMatches(path, sse.ssePath)) route = 'sse';
+    else if (sse !== undefined && routeMatches(path, sse.messagesPath)) route = 'messages';
+    else if (endpoint !== null && !routeMatches(path, endpoint)) {
+      return errorResponse(404, ErrorCode.InvalidRequest, `No MCP endpoint at ${path}; the endpoint is ${endpoint}`, { nullId: nullIdFor(request) });
     }
+    // DNS-rebinding protection (SEC-01): Host always, Origin when present (browsers), both 403.
+    const host = request.headers.get('host') ?? hostOfUrl(request.url);
+    if (!hostAllowed(host, allowedHosts)) {
+      return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not allowed`, { nullId: nullIdFor(request) });
+    }
+    const origin = request.headers.get('origin');
+    if (origin !== null && !originAllowed(origin, allowedOrigins)) {
+      return errorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" is not allowed`, { nullId: nullIdFor(request) });
+    }
+    if (route === 'sse') {
+      if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', nullIdFor(request));
+      return legacy!.get(request, rctx, rctx?.mountPath ?? path.slice(0, path.length - sse!.ssePath.length));
+    }
+    if (route === 'messages') {
+      if (request.method !== 'POST') return methodNotAllowed(request.method, 'POST', nullIdFor(request));
+      return legacy!.post(request, rctx);
+    }
+    switch (request.method) {
+      case 'POST': {
+        const read = readPost(request, rctx, maxBodyBytes);
+        if (read instanceof Promise) return read.then((r) => (isResponse(r) ? r : posted(r, request, rctx)));
+        return isResponse(read) ? read : posted(read, request, rctx);
+      }
+      case 'GET':
+      case 'DELETE': {
+        // MH-01: no GET or DELETE in 2026-07-28.
+        const pv = request.headers.get('mcp-protocol-version');
+        // DUAL-08: a modern-only server has neither, whatever the client speaks.
+        if (transport === undefined || (pv !== null && isModernVersion(pv.trim()))) return methodNotAllowed(request.method, 'POST', false);
+        return request.method === 'GET' ? transport.get(request, rctx) : transport.delete(request, rctx);
+      }
+      default:
+        return methodNotAllowed(request.method, transport === undefined ? 'POST' : 'GET, POST, DELETE', nullIdFor(request));
+    }
+  };
+  const route = (request: Request, rctx?: RequestContext): Promise<Response> => {
+    let out: Promise<Response> | Response;
+    try {
+      out = dispatch(request, rctx);
+    } catch (error) {
+      return Promise.resolve(failed(error));
+    }
+    return isResponse(out) ? Promise.resolve(out) : Promise.resolve(out).then(undefined, failed);
   };
 
   // Lazy responses only for adapters that asked for them; everyone else (Bun, Deno, frameworks) gets native ones.
