@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
 import { bodyDone, bufferedText, toWebRequest } from './request';
-import { sendWebResponse } from './send';
+import { sendTextNow, sendWebResponse } from './send';
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -111,7 +111,9 @@ export function toNodeHandler(
       // Called from the 'request' event, the parser has not yet handed over the body that came in the same packet;
       // one microtask later it has, and the handler finds the usual small body whole (bodyTextNow).
       if (!req.complete) await undefined;
-      await sendWebResponse(res, await handler(request, context), request);
+      const response = await handler(request, context);
+      // The usual JSON answer is written at once; streams and native responses go through sendWebResponse.
+      if (!sendTextNow(res, response, request)) await sendWebResponse(res, response, request);
     } catch (error) {
       report(error);
       fail(res);

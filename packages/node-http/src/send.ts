@@ -148,6 +148,30 @@ async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
 }
 
 /**
+ * Writes a lazy @x/mcp-core response whose body is a string (the usual JSON answer) at once, without a promise.
+ * @param res The response to write.
+ * @param response The core's response.
+ * @param request The request it answers (for HEAD).
+ * @returns false, having written nothing, for any other response: {@link sendWebResponse} writes those.
+ */
+export function sendTextNow(res: ServerResponse, response: Response, request?: { method?: string }): boolean {
+  const lazy = response as unknown as Record<symbol, unknown>;
+  const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
+  if (fields === undefined || res.destroyed || lazy[BODY_SOURCE] !== undefined) return false;
+  const list: string[] = [];
+  for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
+  const status = response.status;
+  const method = request?.method ?? res.req?.method;
+  const bodyless = method === 'HEAD' || status === 204 || status === 304;
+  const text = lazy[BODY_TEXT] as string | undefined;
+  if (!bodyless && fields['content-length'] === undefined) list.push('content-length', text === undefined ? '0' : String(Buffer.byteLength(text)));
+  res.writeHead(status, list);
+  if (bodyless || text === undefined) res.end();
+  else res.end(text);
+  return true;
+}
+
+/**
  * Write a Fetch `Response` to a `ServerResponse`. One `writeHead` with a flat header list
  * (duplicate `set-cookie` kept, hop-by-hop fields dropped). A body that is already in memory
  * goes out in one `end()` with Content-Length; anything else is streamed with backpressure,
@@ -156,42 +180,35 @@ async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
  * cannot be written (nothing sent) or the body stream errors (the response is destroyed).
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
+  if (sendTextNow(res, response, request)) return;
   const lazy = response as unknown as Record<symbol, unknown>;
   const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
-  // A lazy core response (the handler was told `lazyResponse`): status, fields and string, no native object.
-  if (fields !== undefined && !res.destroyed) {
+  // A lazy core response with a streamed body (the core's SSE streams): text chunks pulled straight from the
+  // source, no web stream; Node encodes them as UTF-8 while writing. (One with a string body was written above.)
+  const source = lazy[BODY_SOURCE] as { pull(): string | null | Promise<string | null>; cancel(): void } | undefined;
+  if (fields !== undefined && source !== undefined && !res.destroyed) {
     const list: string[] = [];
     for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
     const status = response.status;
     const method = request?.method ?? res.req?.method;
-    const bodyless = method === 'HEAD' || status === 204 || status === 304;
-    // A streamed body (the core's SSE streams): text chunks pulled straight from the source, no web stream; Node
-    // encodes them as UTF-8 while writing.
-    const source = lazy[BODY_SOURCE] as { pull(): string | null | Promise<string | null>; cancel(): void } | undefined;
-    if (source !== undefined) {
-      const chunks: Chunks = { next: () => source.pull(), cancel: () => source.cancel() };
-      try {
-        res.writeHead(status, list);
-      } catch (error) {
-        chunks.cancel();
-        throw error;
-      }
-      if (bodyless) {
-        chunks.cancel();
-        return void res.end();
-      }
-      if (fields['content-type']?.toLowerCase().startsWith('text/event-stream')) {
-        res.socket?.setNoDelay(true);
-        res.socket?.setTimeout(0);
-      }
-      corkBurst(res);
-      res.flushHeaders();
-      return pump(res, chunks);
+    const chunks: Chunks = { next: () => source.pull(), cancel: () => source.cancel() };
+    try {
+      res.writeHead(status, list);
+    } catch (error) {
+      chunks.cancel();
+      throw error;
     }
-    const text = lazy[BODY_TEXT] as string | undefined;
-    if (!bodyless && fields['content-length'] === undefined) list.push('content-length', text === undefined ? '0' : String(Buffer.byteLength(text)));
-    res.writeHead(status, list);
-    return void (bodyless || text === undefined ? res.end() : res.end(text));
+    if (method === 'HEAD' || status === 204 || status === 304) {
+      chunks.cancel();
+      return void res.end();
+    }
+    if (fields['content-type']?.toLowerCase().startsWith('text/event-stream')) {
+      res.socket?.setNoDelay(true);
+      res.socket?.setTimeout(0);
+    }
+    corkBurst(res);
+    res.flushHeaders();
+    return pump(res, chunks);
   }
   const head = flatten(response.headers);
   // A body the core made from a string (and nobody read since): sent as is, without reading the body stream.
