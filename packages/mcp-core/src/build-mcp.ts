@@ -277,7 +277,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     } catch (error) {
       return Promise.resolve(failed(error));
     }
-    return isResponse(out) ? Promise.resolve(out) : Promise.resolve(out).then(undefined, failed);
+    return out instanceof Promise ? out.then(undefined, failed) : Promise.resolve(out);
   };
 
   // Lazy responses only for adapters that asked for them; everyone else (Bun, Deno, frameworks) gets native ones.

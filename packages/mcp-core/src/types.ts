@@ -50,7 +50,7 @@ export interface RequestContext {
    * undefined when it would have to wait for more; the core then reads `request` as usual. A call that returns a
    * string consumes the body, as `request.text()` does. The core calls it at most once per request, only when the
    * Content-Length header is within its body limit, so the usual POST is read and parsed without a promise.
-   * `@x/mcp-node-http` sets it.
+   * `@x/mcp-node-http` sets it, and `@x/mcp-koa` when no body parser ran first.
    */
   bodyTextNow?(): string | undefined;
   /**

@@ -29,8 +29,8 @@ import type { Accepts } from './media';
 import { acceptedResponse, emptyResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
 import { isResponse, streamResponse } from './text-response';
 import type { ObservedRun } from '../server/observe';
-import * as v from 'valibot';
 import { isThenable } from '../thenable';
+import * as v from 'valibot';
 
 /** Resolved transport settings. */
 export interface StreamableSettings {
@@ -50,8 +50,6 @@ export interface StreamableSettings {
   /** Instrumentation around handler runs (the `observe` option). */
   readonly observe?: ObservedRun | undefined;
 }
-
-
 
 /**
  * The legacy Streamable HTTP transport over one registry.

@@ -125,6 +125,22 @@ export class TaskRuntime {
     this.#timers.set(run.taskId, timer);
   }
 
+  /**
+   * Stops a run held here: its current attempt first (so its handler sees `reason`, not the generic one of its
+   * signal source), then the run's own signal; the run is dropped.
+   */
+  #stop(run: Running, reason: string): void {
+    run.cancelAttempt?.(reason);
+    run.ac.abort(reason);
+    this.#untrack(run.taskId);
+  }
+
+  /** Wakes the callers waiting in {@link changed} for this task. */
+  #wake(taskId: string): void {
+    const waiting = this.#waiters.get(taskId);
+    if (waiting !== undefined) for (const wake of [...waiting]) wake();
+  }
+
   #untrack(taskId: string): void {
     this.#running.delete(taskId);
     const timer = this.#timers.get(taskId);
@@ -147,9 +163,7 @@ export class TaskRuntime {
   #prune(now = Date.now()): void {
     for (const run of this.#running.values()) {
       if (run.expiresAt > now) continue;
-      run.cancelAttempt?.('The task expired');
-      run.ac.abort('The task expired');
-      this.#untrack(run.taskId);
+      this.#stop(run, 'The task expired');
     }
   }
 
@@ -327,12 +341,7 @@ export class TaskRuntime {
       if (!isMcpError(error) || error.code !== ErrorCode.InvalidParams) throw error;
     }
     const run = this.#running.get(taskId);
-    if (run !== undefined) {
-      // The attempt first, so its handler sees this reason rather than the generic one of its signal source.
-      run.cancelAttempt?.('The task was cancelled');
-      run.ac.abort('The task was cancelled');
-      this.#untrack(taskId);
-    }
+    if (run !== undefined) this.#stop(run, 'The task was cancelled');
   }
 
   /**
@@ -350,23 +359,15 @@ export class TaskRuntime {
    * @param status Its new status.
    */
   statusChanged(taskId: string, status: unknown): void {
-    const waiting = this.#waiters.get(taskId);
-    if (waiting !== undefined) for (const wake of [...waiting]) wake();
+    this.#wake(taskId);
     if (status !== 'cancelled') return;
     const run = this.#running.get(taskId);
-    if (run === undefined) return;
-    run.cancelAttempt?.('The task was cancelled');
-    run.ac.abort('The task was cancelled');
-    this.#untrack(taskId);
+    if (run !== undefined) this.#stop(run, 'The task was cancelled');
   }
 
   /** Aborts every running handler (server shutdown); their tasks stay as they are in the store. */
   close(): void {
-    for (const run of this.#running.values()) {
-      run.cancelAttempt?.('The server is shutting down');
-      run.ac.abort('The server is shutting down');
-    }
-    for (const taskId of [...this.#running.keys()]) this.#untrack(taskId);
+    for (const run of [...this.#running.values()]) this.#stop(run, 'The server is shutting down');
   }
 
   /**
@@ -411,8 +412,7 @@ export class TaskRuntime {
   }
 
   #announce(record: TaskRecord): void {
-    const waiting = this.#waiters.get(record.taskId);
-    if (waiting !== undefined) for (const wake of [...waiting]) wake();
+    this.#wake(record.taskId);
     const publish = this.settings.publish;
     if (publish === undefined) return;
     try {
