@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler, RequestContext } from '@x/mcp-core';
 import { bodyDone, bufferedText, toWebRequest } from './request';
-import { sendTextNow, sendWebResponse } from './send';
+import { sendStreamed, sendTextNow } from './send';
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -112,8 +112,8 @@ export function toNodeHandler(
       // one microtask later it has, and the handler finds the usual small body whole (bodyTextNow).
       if (!req.complete) await undefined;
       const response = await handler(request, context);
-      // The usual JSON answer is written at once; streams and native responses go through sendWebResponse.
-      if (!sendTextNow(res, response, request)) await sendWebResponse(res, response, request);
+      // The usual JSON answer is written at once; streams and native responses are pumped.
+      if (!sendTextNow(res, response, request)) await sendStreamed(res, response, request);
     } catch (error) {
       report(error);
       fail(res);

@@ -147,6 +147,19 @@ async function pump(res: ServerResponse, chunks: Chunks): Promise<void> {
   }
 }
 
+/** The head of a lazy core response as a flat `[name, value, ...]` list, hop-by-hop fields left out. */
+function lazyHead(fields: Record<string, string>): string[] {
+  const list: string[] = [];
+  for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
+  return list;
+}
+
+/** Whether the answer carries no body: a HEAD request, or 204 and 304. */
+function bodilessAnswer(res: ServerResponse, status: number, request: { method?: string } | undefined): boolean {
+  const method = request?.method ?? res.req?.method;
+  return method === 'HEAD' || status === 204 || status === 304;
+}
+
 /**
  * Writes a lazy @x/mcp-core response whose body is a string (the usual JSON answer) at once, without a promise.
  * @param res The response to write.
@@ -158,11 +171,9 @@ export function sendTextNow(res: ServerResponse, response: Response, request?: {
   const lazy = response as unknown as Record<symbol, unknown>;
   const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
   if (fields === undefined || res.destroyed || lazy[BODY_SOURCE] !== undefined) return false;
-  const list: string[] = [];
-  for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
+  const list = lazyHead(fields);
   const status = response.status;
-  const method = request?.method ?? res.req?.method;
-  const bodyless = method === 'HEAD' || status === 204 || status === 304;
+  const bodyless = bodilessAnswer(res, status, request);
   const text = lazy[BODY_TEXT] as string | undefined;
   if (!bodyless && fields['content-length'] === undefined) list.push('content-length', text === undefined ? '0' : String(Buffer.byteLength(text)));
   res.writeHead(status, list);
@@ -180,25 +191,31 @@ export function sendTextNow(res: ServerResponse, response: Response, request?: {
  * cannot be written (nothing sent) or the body stream errors (the response is destroyed).
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
-  if (sendTextNow(res, response, request)) return;
+  if (!sendTextNow(res, response, request)) await sendStreamed(res, response, request);
+}
+
+/**
+ * {@link sendWebResponse} for any response but the one {@link sendTextNow} writes: a streamed lazy core response, or
+ * a native one.
+ * @param res The response to write.
+ * @param response The response.
+ * @param request The request it answers (for HEAD).
+ */
+export async function sendStreamed(res: ServerResponse, response: Response, request?: { method?: string }): Promise<void> {
   const lazy = response as unknown as Record<symbol, unknown>;
   const fields = lazy[HEAD_FIELDS] as Record<string, string> | undefined;
   // A lazy core response with a streamed body (the core's SSE streams): text chunks pulled straight from the
   // source, no web stream; Node encodes them as UTF-8 while writing. (One with a string body was written above.)
   const source = lazy[BODY_SOURCE] as { pull(): string | null | Promise<string | null>; cancel(): void } | undefined;
   if (fields !== undefined && source !== undefined && !res.destroyed) {
-    const list: string[] = [];
-    for (const name in fields) if (!HOP_BY_HOP.has(name)) list.push(name, fields[name]!);
-    const status = response.status;
-    const method = request?.method ?? res.req?.method;
     const chunks: Chunks = { next: () => source.pull(), cancel: () => source.cancel() };
     try {
-      res.writeHead(status, list);
+      res.writeHead(response.status, lazyHead(fields));
     } catch (error) {
       chunks.cancel();
       throw error;
     }
-    if (method === 'HEAD' || status === 204 || status === 304) {
+    if (bodilessAnswer(res, response.status, request)) {
       chunks.cancel();
       return void res.end();
     }
@@ -211,19 +228,15 @@ export async function sendWebResponse(res: ServerResponse, response: Response, r
     return pump(res, chunks);
   }
   const head = flatten(response.headers);
+  const bodyless = bodilessAnswer(res, response.status, request);
   // A body the core made from a string (and nobody read since): sent as is, without reading the body stream.
   const text = lazy[BODY_TEXT];
-  if (typeof text === 'string' && !response.bodyUsed && !res.destroyed) {
-    const method = request?.method ?? res.req?.method;
-    if (method !== 'HEAD' && response.status !== 204 && response.status !== 304) {
-      if (!head.sized) head.list.push('content-length', String(Buffer.byteLength(text)));
-      writeHead(res, response, head.list);
-      return void res.end(text);
-    }
+  if (typeof text === 'string' && !response.bodyUsed && !res.destroyed && !bodyless) {
+    if (!head.sized) head.list.push('content-length', String(Buffer.byteLength(text)));
+    writeHead(res, response, head.list);
+    return void res.end(text);
   }
   const body = response.body;
-  const method = request?.method ?? res.req?.method;
-  const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
   if (!body || bodyless || res.destroyed) {
     body?.cancel(REASON).catch(noop);
     if (res.destroyed) return;
