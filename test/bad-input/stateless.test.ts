@@ -300,6 +300,17 @@ describe('message shapes (MH-02, JR)', () => {
     await expectNothingLeft(res);
   });
 
+  it('a tools/call whose name is an object with a "toString" key is -32602, not a 500 (String() of it throws)', async () => {
+    for (const name of [{ toString: ' ' }, [{ toString: 1 }], { valueOf: 1, toString: 2 }]) {
+      const body = rpc('tools/call', { name, arguments: {} });
+      const res = await r.post(body, { 'mcp-name': 'x' });
+      const msg = expectJsonRpcError(res, 200, -32602, /name/);
+      expect(msg.id).toBe(1);
+      expect(checkServerMessage(msg, () => 'tools/call')).toEqual([]);
+    }
+    await expectNothingLeft([]);
+  });
+
   it('MH-02: a notification with the 2026 envelope → 202 with no body', async () => {
     const note = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'nope', _meta: envelope() } };
     const res = await r.post(note);

@@ -20,7 +20,7 @@ import type { MethodHandler } from '../server/handlers';
 import { inputRequestWire, isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
 import type { InputRequired } from '../server/mrtr';
 import type { Registry } from '../server/registry';
-import type { CacheHint } from '../server/types';
+import type { CacheHint, ToolTaskConfig } from '../server/types';
 import type { ObservedRun } from '../server/observe';
 import type { RequestContext } from '../types';
 import type { ListenHub, SubscriptionFilter } from './listen';
@@ -106,12 +106,24 @@ const hex = (bytes: ArrayBuffer): string => {
  * resource uri) and a SHA-256 digest of its arguments, so a state cannot be replayed with other arguments.
  */
 async function bindingName(req: JsonRpcRequest, nameKey: 'name' | 'uri'): Promise<string> {
-  const name = String(req.params?.[nameKey] ?? '');
+  const value = req.params?.[nameKey];
+  // Only a string names anything: String() of a client's object may throw (an own "toString" key that is no function).
+  const name = typeof value === 'string' ? value : '';
   if (nameKey === 'uri') return name;
   const args = req.params?.arguments;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical(isPlainObject(args) ? args : {})));
   return `${name}#${hex(digest)}`;
 }
+
+/**
+ * The tool name a `tools/call` gives, when `params.name` is a string (anything else names no tool, and the params
+ * check answers -32602). Never `String()` of the client's value: an object whose own `toString` key is not a
+ * function makes that throw.
+ */
+const toolNameOf = (req: JsonRpcRequest): string | undefined => {
+  const name = req.params?.name;
+  return typeof name === 'string' ? name : undefined;
+};
 
 /** The HTTP status of a JSON-RPC error on the stateless path (MH-08). */
 const statusOf = (code: number): number =>
@@ -238,11 +250,12 @@ export class StatelessHttp {
     if (req.method === 'subscriptions/listen' && listen !== undefined) return this.#listen(listen, req, envelope, accepts, rctx, disconnectSignal(request, rctx));
     if (TASK_METHODS.has(req.method) && tasks !== undefined) return this.#task(tasks, req, envelope, rctx);
     if (req.method === 'tools/call') {
-      const task = this.registry.tools.get(String(req.params?.name))?.task;
+      const name = toolNameOf(req);
+      const task = name === undefined ? undefined : this.registry.tools.get(name)?.task;
       if (task !== undefined) {
         const declared = declaresTasks(envelope);
         if (!declared && task.support === 'required') {
-          const e = tasksRequired(`Tool "${String(req.params?.name)}" runs only as a task; it`);
+          const e = tasksRequired(`Tool "${name}" runs only as a task; it`);
           return error(400, e.code, e.message, req.id, e.data);
         }
         // A tool registers with `task` only on a server that has tasks (the registry checks), so `tasks` is there.
@@ -338,7 +351,7 @@ export class StatelessHttp {
         // One task however often (or concurrently) the handler calls it.
         start: () =>
           (starting ??= (async () => {
-            const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+            const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.#taskConfig(req));
             detached = run;
             tasks.adopt(run, ctx);
             finish(resultText(req.id, this.#handle(record)));
@@ -406,6 +419,12 @@ export class StatelessHttp {
     return exchange.settled ?? exchange.response;
   }
 
+  /** The task settings of the tool a `tools/call` names (a task starts only for a registered tool, named by a string). */
+  #taskConfig(req: JsonRpcRequest): ToolTaskConfig {
+    const name = toolNameOf(req);
+    return (name === undefined ? undefined : this.registry.tools.get(name)?.task) ?? {};
+  }
+
   /** The task handle a `tools/call` answers with (TKX-03): `resultType: "task"` and the task's fields. */
   #handle(record: Parameters<typeof taskFields>[0]): Record<string, unknown> {
     // `content: []` keeps the answer a valid CallToolResult for clients and validators that know no tasks.
@@ -415,7 +434,7 @@ export class StatelessHttp {
   /** A `tools/call` that runs as a task from the start: stored first, so a `tasks/get` right after finds it. */
   async #startTask(tasks: TaskRuntime, req: JsonRpcRequest, envelope: Envelope, rctx: RequestContext | undefined): Promise<Response> {
     try {
-      const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.registry.tools.get(String(req.params?.name))?.task ?? {});
+      const { record, run } = await tasks.create(req, envelope, rctx, ownerOf(rctx), this.#taskConfig(req));
       tasks.start(run);
       return jsonResponse(resultText(req.id, this.#handle(record)));
     } catch (e) {

@@ -29,6 +29,13 @@ import { isTerminal } from './machine';
 import { TaskStoreFullError, createTaskRecord, patchTask, taskNotFound, transitionTask } from './store';
 import type { TaskRecord, TaskStore } from './store';
 
+
+/** The tool a task runs, for its record: `params.name` when it is a string (never `String()` of a client's object). */
+const toolName = (request: JsonRpcRequest): string => {
+  const name = request.params?.name;
+  return typeof name === 'string' ? name : '';
+};
+
 /** Resolved task settings. */
 export interface TaskRuntimeSettings {
   readonly store: TaskStore;
@@ -189,7 +196,7 @@ export class TaskRuntime {
         owner,
         ttlMs: requestedTtlMs !== undefined && requestedTtlMs > 0 ? Math.min(requestedTtlMs, ttl) : ttl,
         pollIntervalMs: config.pollIntervalMs ?? this.settings.pollIntervalMs,
-        meta: session === undefined ? { method: 'tools/call', tool: String(request.params?.name ?? ''), wire } : { method: 'tools/call', tool: String(request.params?.name ?? ''), wire, session },
+        meta: session === undefined ? { method: 'tools/call', tool: toolName(request), wire } : { method: 'tools/call', tool: toolName(request), wire, session },
       }),
     );
     if (++this.#creates % 64 === 0) this.#prune();
