@@ -503,8 +503,9 @@ export function createEverything(options: Partial<McpOptions> = {}, create: (opt
   mcp.tool(
     'slow_compute',
     {
-      description: 'Works for `seconds` seconds (a task when the client supports tasks), reporting its progress as the status message',
-      inputSchema: v.object({ seconds: v.optional(v.number(), 1), label: v.optional(v.string()) }),
+      description: 'Works for `seconds` seconds, 0 to 600 (a task when the client supports tasks), reporting its progress as the status message',
+      // Bounded: an unbounded number (1e308) would keep it working until cancelled.
+      inputSchema: v.object({ seconds: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(600)), 1), label: v.optional(v.string()) }),
       task: { support: 'optional', pollIntervalMs: 200 },
     },
     async ({ seconds, label }, ctx) => {
