@@ -72,6 +72,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     ['tasks', kit.tasks, 'withTasks'],
     ['maxListenStreams', kit.listen, 'withListen'],
     ['observe', kit.observe, 'withObserve'],
+    ['auth', kit.scopes, 'withScopes'],
   ] as const) {
     if (options[option] !== undefined && part === undefined) {
       throw new TypeError(`The ${option} option needs the ${feature} feature: build the server with createMcp, or add ${feature} to its features (createLeanMcp, createStatelessMcp)`);
@@ -110,8 +111,9 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     }
     pending.add(kind);
   };
+  const scopes = kit.scopes?.(options.auth);
   const pageSize = options.pageSize ?? 100;
-  const registry = new Registry(pageSize, changed, { compileTemplate: kit.compileTemplate, valibot: kit.valibot, tasks: kit.tasks !== undefined });
+  const registry = new Registry(pageSize, changed, { compileTemplate: kit.compileTemplate, valibot: kit.valibot, tasks: kit.tasks !== undefined, scopes: scopes?.register });
   const maxBodyBytes = options.maxBodyBytes ?? 4 * MiB;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? MiB;
@@ -129,6 +131,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     instructions: options.instructions,
     onError,
     observe,
+    scopes,
   });
 
   const Legacy = kit.legacySse;
@@ -190,6 +193,7 @@ export function buildMcp(options: McpOptions, kit: FeatureKit, sessions: Session
     listen,
     onError,
     observe,
+    scopes,
     sessions: transport !== undefined,
   });
   // One fan-out for both eras: the GET stream of 2025 sessions, the listen streams of 2026 clients. Task status

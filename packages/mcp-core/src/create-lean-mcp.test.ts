@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { modernPost, openSession, post, sessionHeaders } from '../test-support/http';
 import { createLeanMcp } from './create-lean-mcp';
 import type { LeanMcpOptions } from './create-lean-mcp';
-import { withLegacySse, withListen, withObserve, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
+import { withLegacySse, withListen, withObserve, withResourceTemplates, withScopes, withTasks, withValibotJsonSchema } from './features/index';
+import { InsufficientScopeError } from './errors';
 import type { McpFeature } from './features/index';
 import { ErrorCode } from './jsonrpc/codes';
 import type { Mcp } from './mcp';
@@ -87,6 +88,7 @@ describe('createLeanMcp without features', () => {
     [{ maxListenStreams: 5 }, /maxListenStreams option needs the withListen feature/],
     [{ legacySse: { ssePath: '/events' } }, /legacySse option needs the withLegacySse feature/],
     [{ observe: () => undefined }, /observe option needs the withObserve feature/],
+    [{ auth: { resourceMetadata: 'https://x.example/prm' } }, /auth option needs the withScopes feature/],
   ] as const)('refuses an option whose feature is missing: %o', (options, message) => {
     expect(() => createLeanMcp({ name: 'x', version: '1', ...options })).toThrow(message);
   });
@@ -175,6 +177,24 @@ describe('createLeanMcp with features', () => {
     const mcp = lean();
     expect(() => mcp.resourceTemplate('f', 'file:///{x}', {}, (uri) => ({ contents: [{ uri, text: '' }] }))).toThrow(/withResourceTemplates/);
     expect(() => mcp.tool('t', { task: { support: 'optional' } }, () => ({ content: [] }))).toThrow(/withTasks/);
+    expect(() => mcp.tool('s', { scopes: ['files:write'] }, () => ({ content: [] }))).toThrow(/Tool "s" has scopes.*withScopes/);
+  });
+
+  it('withScopes: the scopes of a tool are checked; without the feature a thrown InsufficientScopeError is a plain JSON-RPC error', async () => {
+    const gated = lean({ features: [withScopes] });
+    gated.tool('s', { scopes: ['files:write'] }, () => ({ content: [] }));
+    const refused = await gated.handle(modern('tools/call', { name: 's', arguments: {} }), { authInfo: { scopes: [] } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", scope="files:write"/);
+    const plain = lean();
+    plain.tool('t', {}, () => {
+      throw new InsufficientScopeError(['x']);
+    });
+    const answered = await plain.handle(modern('tools/call', { name: 't', arguments: {} }), { authInfo: { scopes: [] } });
+    // -32600 on the 2026-07-28 path is a 400 (MH-08), with no challenge.
+    expect(answered.status).toBe(400);
+    expect(answered.headers.get('www-authenticate')).toBeNull();
+    expect((await answered.json()).error).toMatchObject({ code: -32600, data: { requiredScopes: ['x'] } });
   });
 });
 

@@ -10,11 +10,12 @@ import { withResourceTemplates } from './features/resource-templates';
 import { withTasks } from './features/tasks';
 import { withValibotJsonSchema } from './features/valibot-json-schema';
 import { withObserve } from './features/observe';
+import { withScopes } from './features/scopes';
 import type { Mcp, McpOptions } from './mcp';
 
 /**
  * Creates an MCP server with every feature: both eras, tasks, `subscriptions/listen`, the 2024-11-05 HTTP+SSE
- * transport, resource templates, valibot schemas and the `observe` option. Build it once at start-up; `handle` serves every request with no
+ * transport, resource templates, valibot schemas, the `observe` option and tools' `scopes` (step-up authorization). Build it once at start-up; `handle` serves every request with no
  * per-request construction. For a smaller bundle, `createLeanMcp` takes only the features it is given.
  * @param options Identity, endpoint and limits.
  * @returns The server.
@@ -27,5 +28,5 @@ import type { Mcp, McpOptions } from './mcp';
  * ```
  */
 export function createMcp(options: McpOptions): Mcp {
-  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema, withObserve]), SESSIONS);
+  return buildMcp(options, kitOf([withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema, withObserve, withScopes]), SESSIONS);
 }

@@ -7,9 +7,9 @@ export type { LeanMcpOptions } from './create-lean-mcp';
 export { createStatelessMcp } from './create-stateless-mcp';
 export type { StatelessMcpOptions } from './create-stateless-mcp';
 export type { Mcp, McpOptions, McpStats } from './mcp';
-export { withLegacySse, withListen, withObserve, withResourceTemplates, withTasks, withValibotJsonSchema } from './features/index';
+export { withLegacySse, withListen, withObserve, withResourceTemplates, withScopes, withTasks, withValibotJsonSchema } from './features/index';
 export type { McpFeature } from './features/index';
-export { McpError, isMcpError } from './errors';
+export { InsufficientScopeError, McpError, isInsufficientScopeError, isMcpError } from './errors';
 export { ErrorCode } from './jsonrpc/codes';
 export type { ErrorCodeValue } from './jsonrpc/codes';
 export type { JsonRpcId, JsonRpcRequest, JsonRpcNotification, JsonRpcResponse, JsonRpcErrorObject } from './jsonrpc/messages';
@@ -20,6 +20,7 @@ export { createMemoryBus, toMcpEvent } from './bus/index';
 export type { McpEvent, NotificationBus } from './bus/index';
 export type { RequestStateOptions, SingleUseGuard } from './mrtr/request-state';
 export type { Observe, ObservedOutcome, ObservedRequest, RequestObserver } from './server/observe';
+export type { AuthOptions } from './server/scopes';
 export { TASKS_EXTENSION } from './tasks/extension';
 export {
   createMemoryTaskStore,

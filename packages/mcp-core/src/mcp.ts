@@ -8,6 +8,7 @@ import type { McpEvent, NotificationBus } from './bus/index';
 import type { TaskStore } from './tasks/store';
 import type { RequestStateOptions } from './mrtr/request-state';
 import type { Observe } from './server/observe';
+import type { AuthOptions } from './server/scopes';
 import type { SessionStore } from './session/index';
 import type {
   AnySchema,
@@ -116,6 +117,13 @@ export interface McpOptions {
    * the `withObserve` feature for it. See docs/observability.md.
    */
   observe?: Observe;
+  /**
+   * Step-up authorization (AUTH-06): `resourceMetadata`, the URL of this server's Protected Resource Metadata,
+   * named in the `WWW-Authenticate` challenge of a refused scope (a tool's `scopes`, or an InsufficientScopeError a
+   * handler throws); `covers(granted, required)` for scope hierarchies. The core still does not authenticate:
+   * pass `authInfo` with the token's scopes. See docs/security.md.
+   */
+  auth?: AuthOptions;
 }
 
 /** Live counts, for monitoring and leak checks. */

@@ -18,6 +18,7 @@ const FEATURE_FILES = {
   withResourceTemplates: ['src/uri-template/uri-template.ts'],
   withValibotJsonSchema: ['@valibot/to-json-schema'],
   withObserve: ['src/server/observe.ts'],
+  withScopes: ['src/server/scopes.ts'],
 } as const;
 type Feature = keyof typeof FEATURE_FILES;
 

@@ -12,7 +12,7 @@ export interface AuthInfo {
   token?: string;
   /** OAuth client id. */
   clientId?: string;
-  /** Granted scopes. */
+  /** Granted scopes: what tools' `scopes` are checked against (`withScopes`). */
   scopes?: string[];
   /** The authenticated principal (user id). A session is bound to it (SES-08). */
   subject?: string;

@@ -9,3 +9,4 @@ export { withResourceTemplates } from './resource-templates';
 export { withTasks } from './tasks';
 export { withValibotJsonSchema } from './valibot-json-schema';
 export { withObserve } from './observe';
+export { withScopes } from './scopes';

@@ -13,6 +13,7 @@ import type { createMemoryTaskStore } from '../tasks/memory-store';
 import type { TaskRuntime } from '../tasks/runtime';
 import type { UriTemplate } from '../uri-template/index';
 import type { bindObserve } from '../server/observe';
+import type { bindScopes } from '../server/scopes';
 
 /** The parts `withTasks` brings: the task runtime of both task forms and its default store. */
 export interface TasksKit {
@@ -43,6 +44,8 @@ export interface FeatureKit {
   readonly valibot?: ValibotConverter;
   /** The `observe` option around handler runs (`withObserve`). */
   readonly observe?: typeof bindObserve;
+  /** Tools' `scopes`, the `auth` option and their challenges (`withScopes`). */
+  readonly scopes?: typeof bindScopes;
 }
 
 /**
@@ -68,7 +71,7 @@ export function kitOf(features: readonly McpFeature[]): FeatureKit {
   features.forEach((feature, i) => {
     const part = (feature as Partial<McpFeature> | null)?.['~kit'];
     if (typeof part !== 'object' || part === null) {
-      throw new TypeError(`features[${i}] is not a feature: use withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema or withObserve`);
+      throw new TypeError(`features[${i}] is not a feature: use withTasks, withListen, withLegacySse, withResourceTemplates, withValibotJsonSchema, withObserve or withScopes`);
     }
     Object.assign(kit, part);
   });

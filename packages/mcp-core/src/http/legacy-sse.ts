@@ -14,7 +14,7 @@ import { readJsonBody } from './body';
 import type { Channel } from './exchange';
 import { LiveSession } from './live-session';
 import { mediaType, parseAccept } from './media';
-import { errorResponse } from './responses';
+import { errorResponse, jsonResponse } from './responses';
 import { streamResponse, textResponse } from './text-response';
 import type { StreamableHttp } from './streamable';
 
@@ -167,6 +167,15 @@ export class LegacySse {
         }
       }
     } else {
+      // AUTH-06: a refused scope is answered on the POST, whose status and challenge the client can act on, and on
+      // the stream, so that the request it waits for is answered.
+      const refused = this.transport.refusal(c.message, rctx, session.record.protocolVersion);
+      if (refused !== undefined) {
+        const { error, http } = refused;
+        const text = errorText(c.message.id, { code: error.code, message: error.message, data: error.data });
+        channel.send(text);
+        return jsonResponse(text, http.status, http.headers);
+      }
       session.transition('request');
       this.transport.run(session, c.message, new StreamChannel(session), rctx);
     }

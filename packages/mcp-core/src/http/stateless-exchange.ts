@@ -3,6 +3,7 @@
  * (progress, a log line) first, then an SSE stream that ends with the response (MH-03). The stream is not
  * resumable; the client closing it cancels the request (MH-05).
  */
+import type { HttpRefusal } from '../server/scopes';
 import { createSseStream, encodeSseEvent, SSE_HEADERS } from '../sse/index';
 import type { SseStream } from '../sse/index';
 import type { Channel } from './exchange';
@@ -91,9 +92,10 @@ export class StatelessExchange extends DecidedResponse implements Channel {
   /**
    * Delivers the response: JSON with `status` when nothing streamed yet (TRAP-09), else the last SSE event.
    * @param text Serialised response, or undefined when nothing is owed (the client went away).
-   * @param status HTTP status for a JSON answer.
+   * @param http HTTP status (default 200) and header fields (a refused scope's challenge, AUTH-06) of a JSON answer.
    */
-  reply(text: string | undefined, status = 200): void {
+  reply(text: string | undefined, http?: HttpRefusal): void {
+    const status = http?.status ?? 200;
     if (this.#state === 'done') return;
     // An error keeps its status and a JSON body whatever Accept says (MH-08, TRAP-09); a result streams when the
     // client takes only SSE.
@@ -105,6 +107,6 @@ export class StatelessExchange extends DecidedResponse implements Channel {
       return;
     }
     this.#state = 'done';
-    this.decide(text === undefined ? emptyResponse(204) : jsonResponse(text, status));
+    this.decide(text === undefined ? emptyResponse(204) : jsonResponse(text, status, http?.headers));
   }
 }

@@ -20,6 +20,7 @@ import type { MethodHandler } from '../server/handlers';
 import { inputRequestWire, isInputRequired, missingCapability, missingCapabilityError } from '../server/mrtr';
 import type { InputRequired } from '../server/mrtr';
 import type { Registry } from '../server/registry';
+import type { ScopeGate } from '../server/scopes';
 import type { CacheHint, ToolTaskConfig } from '../server/types';
 import type { ObservedRun } from '../server/observe';
 import type { RequestContext } from '../types';
@@ -51,6 +52,8 @@ export interface StatelessSettings {
   readonly observe?: ObservedRun | undefined;
   /** Open stateless SSE streams (shared with the exchanges). */
   readonly counters: { streams: number };
+  /** Tools' scopes and their challenges (`withScopes`, AUTH-06); undefined without the feature. */
+  readonly scopes: ScopeGate | undefined;
   /** Tool calls that run as tasks (2026 tasks extension, `withTasks`); without them the `tasks/*` methods are unknown. */
   readonly tasks: TaskRuntime | undefined;
   /**
@@ -250,6 +253,13 @@ export class StatelessHttp {
     if (req.method === 'subscriptions/listen' && listen !== undefined) return this.#listen(listen, req, envelope, accepts, rctx, disconnectSignal(request, rctx));
     if (TASK_METHODS.has(req.method) && tasks !== undefined) return this.#task(tasks, req, envelope, rctx);
     if (req.method === 'tools/call') {
+      // AUTH-06: a tool's scopes are checked before it runs or becomes a task.
+      const gate = this.settings.scopes;
+      const refused = gate?.check(this.registry.tools, req.method, req.params, rctx?.authInfo);
+      if (refused !== undefined) {
+        const http = gate!.refusal(refused, rctx?.authInfo, version)!;
+        return errorResponse(http.status, refused.code, refused.message, { id: req.id, data: refused.data, nullId: false, headers: http.headers });
+      }
       const name = toolNameOf(req);
       const task = name === undefined ? undefined : this.registry.tools.get(name)?.task;
       if (task !== undefined) {
@@ -334,12 +344,12 @@ export class StatelessHttp {
     this.inflight++;
     const call: Call = { ctx, version: envelope.protocolVersion, session: undefined };
     let finished = false;
-    const finish = (text: string | undefined, status = 200) => {
+    const finish = (text: string | undefined, status = 200, headers?: Record<string, string>) => {
       if (finished) return;
       finished = true;
       this.inflight--;
       ctx.dispose();
-      exchange.reply(ctx.cancelled ? undefined : text, status);
+      exchange.reply(ctx.cancelled ? undefined : text, { status, headers });
     };
     // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
     let detached: Parameters<TaskRuntime['settle']>[0] | undefined;
@@ -385,7 +395,9 @@ export class StatelessHttp {
         finish(text);
       } catch (e) {
         const err = toErrorObject(e, this.settings.onError);
-        finish(errorText(req.id, err), statusOf(err.code));
+        // A handler's InsufficientScopeError: 401/403 with the challenge while nothing streamed (AUTH-06).
+        const refusal = this.settings.scopes?.refusal(e, rctx?.authInfo, envelope.protocolVersion);
+        finish(errorText(req.id, err), refusal?.status ?? statusOf(err.code), refusal?.headers);
       }
     };
     if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {

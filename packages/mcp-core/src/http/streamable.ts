@@ -3,6 +3,7 @@
  * `initialize` opens a session, POST carries messages, GET opens the standalone stream or resumes one, DELETE ends it.
  */
 import { McpError, toErrorObject } from '../errors';
+import type { InsufficientScopeError } from '../errors';
 import type { EventStore } from '../events/index';
 import { ErrorCode } from '../jsonrpc/codes';
 import { classify } from '../jsonrpc/messages';
@@ -14,6 +15,7 @@ import type { Call } from '../server/call';
 import { capabilitiesFor } from '../server/capabilities';
 import { METHODS } from '../server/handlers';
 import type { Registry } from '../server/registry';
+import type { HttpRefusal, ScopeGate } from '../server/scopes';
 import { EMPTY_OBJECT, createSessionId, memoryStoreLink, shareFrozen } from '../session/index';
 import type { LiveRecord, SessionRecord, SessionStore } from '../session/index';
 import { SSE_HEADERS } from '../sse/index';
@@ -49,6 +51,8 @@ export interface StreamableSettings {
   readonly onError: (error: unknown) => void;
   /** Instrumentation around handler runs (the `observe` option). */
   readonly observe?: ObservedRun | undefined;
+  /** Tools' scopes and their challenges (`withScopes`, AUTH-06); undefined without the feature. */
+  readonly scopes: ScopeGate | undefined;
 }
 
 /**
@@ -431,8 +435,16 @@ export class StreamableHttp implements SessionHost {
    * @internal shared with the HTTP+SSE transport.
    */
   run(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): void {
+    const version = session.record.protocolVersion;
+    const gate = this.settings.scopes;
+    // AUTH-06: a tool's scopes are checked before it runs or becomes a task.
+    const refused = gate?.check(this.registry.tools, request.method, request.params, rctx?.authInfo);
+    if (refused !== undefined) {
+      exchange.reply(errorText(request.id, toErrorObject(refused, this.settings.onError)), gate!.refusal(refused, rctx?.authInfo, version));
+      return;
+    }
     // 2025-11-25 experimental tasks (TK1-*): task-augmented tools/call and the tasks/* methods.
-    if (this.tasks !== undefined && session.record.protocolVersion >= '2025-11-25' && this.tasks.handle(session, request, exchange, rctx)) return;
+    if (this.tasks !== undefined && version >= '2025-11-25' && this.tasks.handle(session, request, exchange, rctx)) return;
     // Own keys only: "constructor" or "__proto__" are unknown methods, not Object.prototype members (JR-08).
     const method = Object.hasOwn(METHODS, request.method) ? METHODS[request.method] : undefined;
     if (method === undefined) {
@@ -440,13 +452,13 @@ export class StreamableHttp implements SessionHost {
       return;
     }
     const ctx = session.begin(request, exchange, rctx);
-    const call: Call = { ctx, version: session.record.protocolVersion, session };
-    const done = (text: string) => {
+    const call: Call = { ctx, version, session };
+    const done = (text: string, refusal?: HttpRefusal) => {
       session.end(ctx);
       // A cancelled request owes no response (CAN-01).
-      exchange.reply(ctx.cancelled ? undefined : text);
+      exchange.reply(ctx.cancelled ? undefined : text, refusal);
     };
-    const fail = (error: unknown) => done(errorText(request.id, toErrorObject(error, this.settings.onError)));
+    const fail = (error: unknown) => done(errorText(request.id, toErrorObject(error, this.settings.onError)), gate?.refusal(error, rctx?.authInfo, version));
     try {
       const observe = this.settings.observe;
       const out =
@@ -458,6 +470,16 @@ export class StreamableHttp implements SessionHost {
     } catch (error) {
       fail(error);
     }
+  }
+
+  /**
+   * The refusal of a request whose tool needs scopes the caller does not hold (AUTH-06), or undefined.
+   * @internal shared with the HTTP+SSE transport, which answers it on the POST.
+   */
+  refusal(request: JsonRpcRequest, rctx: RequestContext | undefined, version: string): { error: InsufficientScopeError; http: HttpRefusal } | undefined {
+    const gate = this.settings.scopes;
+    const error = gate?.check(this.registry.tools, request.method, request.params, rctx?.authInfo);
+    return error === undefined ? undefined : { error, http: gate!.refusal(error, rctx?.authInfo, version)! };
   }
 
   #startSweeper(): void {

@@ -34,6 +34,8 @@ export interface ToolEntry {
   readonly headerParams: readonly HeaderParam[] | undefined;
   /** Task settings; undefined when the tool never runs as a task. */
   readonly task: ToolTaskConfig | undefined;
+  /** Scopes a caller must hold (AUTH-06); undefined when the tool needs none. */
+  readonly scopes: readonly string[] | undefined;
 }
 /** A registered fixed resource. */
 export interface ResourceEntry {
@@ -157,6 +159,8 @@ export interface RegistryFeatures {
   readonly valibot?: ValibotConverter;
   /** Whether tools may run as tasks (`withTasks`). */
   readonly tasks?: boolean;
+  /** Checks a tool's `scopes` (`withScopes`). */
+  readonly scopes?: (owner: string, scopes: unknown) => readonly string[] | undefined;
 }
 
 /**
@@ -200,6 +204,11 @@ export class Registry {
     if (config.headers !== undefined) inputSchema = withHeaderParams(name, inputSchema, config.headers);
     const headerParams = headerParamsOf(name, inputSchema);
     checkTaskConfig(name, config.task);
+    const checkScopes = this.features.scopes;
+    if (config.scopes !== undefined && checkScopes === undefined) {
+      throw new TypeError(`Tool "${name}" has scopes, and this server has no step-up authorization: build it with createMcp, or add withScopes to its features (createLeanMcp, createStatelessMcp)`);
+    }
+    const scopes = checkScopes?.(`Tool "${name}"`, config.scopes);
     if (config.task !== undefined && (config.task.support ?? 'forbidden') !== 'forbidden' && this.features.tasks !== true) {
       throw new TypeError(`Tool "${name}" runs as a task, and this server has no tasks: build it with createMcp, or add withTasks to its features (createLeanMcp, createStatelessMcp)`);
     }
@@ -223,6 +232,7 @@ export class Registry {
       handler,
       headerParams: headerParams.length > 0 ? headerParams : undefined,
       task: config.task === undefined || (config.task.support ?? 'forbidden') === 'forbidden' ? undefined : config.task,
+      scopes,
     };
     this.tools.set(name, entry);
     this.#changed('tools');

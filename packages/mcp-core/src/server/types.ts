@@ -266,6 +266,12 @@ export interface ToolConfig<In extends AnySchema | undefined = AnySchema | undef
   headers?: Record<string, string>;
   /** Whether and how calls run as tasks (2026 tasks extension). Default: never. */
   task?: ToolTaskConfig;
+  /**
+   * OAuth scopes a caller must hold, checked against `authInfo.scopes` before the tool runs (or becomes a task).
+   * A caller without them gets HTTP 403 with `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`
+   * (401 when the request carried no `authInfo`), so that its client can ask for them and retry (AUTH-06).
+   */
+  scopes?: readonly string[];
 }
 
 /** A tool handler: arguments (validated) and the context. */
