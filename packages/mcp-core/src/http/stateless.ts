@@ -255,7 +255,7 @@ export class StatelessHttp {
     if (req.method === 'tools/call') {
       // AUTH-06: a tool's scopes are checked before it runs or becomes a task.
       const gate = this.settings.scopes;
-      const refused = gate?.check(this.registry.tools, req.method, req.params, rctx?.authInfo);
+      const refused = gate !== undefined && this.registry.scopedTools > 0 ? gate.check(this.registry.tools, req.method, req.params, rctx?.authInfo) : undefined;
       if (refused !== undefined) {
         const http = gate!.refusal(refused, rctx?.authInfo, version)!;
         return errorResponse(http.status, refused.code, refused.message, { id: req.id, data: refused.data, nullId: false, headers: http.headers });
@@ -349,7 +349,7 @@ export class StatelessHttp {
       finished = true;
       this.inflight--;
       ctx.dispose();
-      exchange.reply(ctx.cancelled ? undefined : text, { status, headers });
+      exchange.reply(ctx.cancelled ? undefined : text, status === 200 && headers === undefined ? undefined : { status, headers });
     };
     // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
     let detached: Parameters<TaskRuntime['settle']>[0] | undefined;

@@ -438,7 +438,7 @@ export class StreamableHttp implements SessionHost {
     const version = session.record.protocolVersion;
     const gate = this.settings.scopes;
     // AUTH-06: a tool's scopes are checked before it runs or becomes a task.
-    const refused = gate?.check(this.registry.tools, request.method, request.params, rctx?.authInfo);
+    const refused = gate !== undefined && this.registry.scopedTools > 0 ? gate.check(this.registry.tools, request.method, request.params, rctx?.authInfo) : undefined;
     if (refused !== undefined) {
       exchange.reply(errorText(request.id, toErrorObject(refused, this.settings.onError)), gate!.refusal(refused, rctx?.authInfo, version));
       return;
@@ -478,7 +478,7 @@ export class StreamableHttp implements SessionHost {
    */
   refusal(request: JsonRpcRequest, rctx: RequestContext | undefined, version: string): { error: InsufficientScopeError; http: HttpRefusal } | undefined {
     const gate = this.settings.scopes;
-    const error = gate?.check(this.registry.tools, request.method, request.params, rctx?.authInfo);
+    const error = gate !== undefined && this.registry.scopedTools > 0 ? gate.check(this.registry.tools, request.method, request.params, rctx?.authInfo) : undefined;
     return error === undefined ? undefined : { error, http: gate!.refusal(error, rctx?.authInfo, version)! };
   }
 

@@ -1,3 +1,4 @@
+import { checkScopes } from './scopes';
 import * as v from 'valibot';
 import { describe, expect, it, vi } from 'vitest';
 import { McpError } from '../errors';
@@ -300,11 +301,33 @@ describe('Registry pageSize validation', () => {
   });
 });
 
+describe('Registry: tools with scopes (withScopes)', () => {
+  it('counts the tools that have scopes, so that no call is checked while none has', () => {
+    const registry = new Registry(100, () => {}, { scopes: checkScopes });
+    const removeOpen = registry.addTool('open', {}, ok);
+    expect(registry.scopedTools).toBe(0);
+    const removeA = registry.addTool('a', { scopes: ['x', 'x', 'y'] }, ok);
+    registry.addTool('b', { scopes: ['z'] }, ok);
+    expect(registry.scopedTools).toBe(2);
+    expect(registry.tools.get('a')?.scopes).toEqual(['x', 'y']);
+    removeA();
+    removeA();
+    removeOpen();
+    expect(registry.scopedTools).toBe(1);
+    expect(() => registry.addTool('bad', { scopes: ['a b'] }, ok)).toThrow(/Tool "bad": scopes must be/);
+    expect(registry.scopedTools).toBe(1);
+  });
+});
+
 describe('Registry without the optional features (createLeanMcp)', () => {
   const lean = () => new Registry(100, () => {});
 
   it('refuses a resource template and names withResourceTemplates', () => {
     expect(() => lean().addTemplate('file', 'file:///{path}', {}, () => read('file:///x'))).toThrow(/withResourceTemplates/);
+  });
+
+  it('refuses a tool with scopes and names withScopes', () => {
+    expect(() => lean().addTool('w', { scopes: ['files:write'] }, ok)).toThrow(/withScopes/);
   });
 
   it('refuses a tool that runs as a task and names withTasks', () => {

@@ -168,6 +168,8 @@ export interface RegistryFeatures {
  */
 export class Registry {
   readonly tools = new Map<string, ToolEntry>();
+  /** How many registered tools have `scopes`: while none has, no call needs a scope check. */
+  scopedTools = 0;
   readonly resources = new Map<string, ResourceEntry>();
   readonly templates = new Map<string, TemplateEntry>();
   readonly prompts = new Map<string, PromptEntry>();
@@ -235,10 +237,12 @@ export class Registry {
       scopes,
     };
     this.tools.set(name, entry);
+    if (scopes !== undefined) this.scopedTools++;
     this.#changed('tools');
     return () => {
       if (this.tools.get(name) === entry) {
         this.tools.delete(name);
+        if (scopes !== undefined) this.scopedTools--;
         this.#changed('tools');
       }
     };
