@@ -132,6 +132,42 @@ describe('writing the response', () => {
     }
   });
 
+  it('a W2 call (an async tool that reports 10 progress events, then returns) leaves in one socket write', async () => {
+    const { createMcp } = await import('@x/mcp-core');
+    const mcp = createMcp({ name: 'w2', version: '1.0.0', keepAliveMs: 0 });
+    mcp.tool('stream', {}, async (_args, ctx) => {
+      for (let i = 1; i <= 10; i++) ctx.progress(i, 10);
+      return { content: [{ type: 'text', text: 'done' }] };
+    });
+    const server = await start(mcp.handle);
+    let writes = 0;
+    server.server.on('connection', (socket: import('node:net').Socket & Record<string, unknown>) => {
+      for (const name of ['_write', '_writev'] as const) {
+        const original = socket[name] as (...args: unknown[]) => unknown;
+        socket[name] = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      }
+    });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const rpc = (id: number, method: string, params: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
+    const init = await request(`${server.url}/mcp`, { method: 'POST', headers, body: rpc(1, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } }) });
+    await init.body.text();
+    const session = { ...headers, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
+    await (await request(`${server.url}/mcp`, { method: 'POST', headers: session, body: '{"jsonrpc":"2.0","method":"notifications/initialized"}' })).body.text();
+    for (let i = 0; i < 3; i++) {
+      writes = 0;
+      const res = await request(`${server.url}/mcp`, { method: 'POST', headers: session, body: rpc(2, 'tools/call', { name: 'stream', arguments: {}, _meta: { progressToken: 'p' } }) });
+      const text = await res.body.text();
+      expect(res.headers['content-type']).toBe('text/event-stream');
+      expect(text.match(/"method":"notifications\/progress"/g)).toHaveLength(10);
+      expect(text).toContain('"result"');
+      expect(writes).toBe(1);
+    }
+    await mcp.close();
+  });
+
   it('strips hop-by-hop headers from the Fetch response', async () => {
     const { url } = await start(async () =>
       new Response(new ReadableStream({ pull: async (c) => (await sleep(5), c.enqueue(encoder.encode('x')), c.close()) }), {

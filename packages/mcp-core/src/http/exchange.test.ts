@@ -121,6 +121,22 @@ describe('Exchange: SSE when a related message comes first (SH-05)', () => {
     expect(await sseData(await ex.response)).toEqual([progress(1), result(1)]);
   });
 
+  it('an open stream is handed over through the promise, never as settled (regression: W2 pumped a live stream)', async () => {
+    const h = fakeHost();
+    const ex = new Exchange(h.host, true, 1, false);
+    ex.related(progress(1));
+    // Decided as SSE, but still open: a caller must wait on the promise, by when an async tool may have finished.
+    expect(ex.settled).toBeUndefined();
+    const handed = ex.response;
+    ex.reply(result(1));
+    expect(ex.settled).toBeDefined();
+    expect(await sseData(await handed)).toEqual([progress(1), result(1)]);
+    // A JSON answer is settled at once.
+    const json = new Exchange(fakeHost().host, true, 1, false);
+    json.reply(result(2));
+    expect(json.settled?.headers.get('content-type')).toBe('application/json');
+  });
+
   it('upgrade() commits to SSE once and is idempotent', async () => {
     const h = fakeHost();
     const ex = new Exchange(h.host, true, 1, false);

@@ -68,6 +68,16 @@ export class Exchange extends DecidedResponse implements Channel {
     return this.#stream;
   }
 
+  /**
+   * The response when it can be handed over without a promise: a JSON answer. A stream that is still open is not:
+   * handed over through the promise, a handler that ends a few microtasks later (an async tool that only reported
+   * progress) has closed it by the time the adapter reads, which then writes the whole answer at once instead of
+   * pumping a live stream (W2: 223,000 instead of 238,000 instructions per call).
+   */
+  override get settled(): Response | undefined {
+    return this.#state === 'sse' ? undefined : super.settled;
+  }
+
   /** Whether the exchange can still carry messages (decided as SSE, or not yet decided). */
   get open(): boolean {
     return this.#state !== 'done';

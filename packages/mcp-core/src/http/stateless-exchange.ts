@@ -39,6 +39,11 @@ export class StatelessExchange extends DecidedResponse implements Channel {
     super();
   }
 
+  /** As {@link Exchange.settled}: a stream that is still open is handed over through the promise. */
+  override get settled(): Response | undefined {
+    return this.#state === 'sse' ? undefined : super.settled;
+  }
+
   /** Whether messages for the request can still go out. */
   get open(): boolean {
     return this.#state !== 'done';
