@@ -436,13 +436,13 @@ export class StreamableHttp implements SessionHost {
    */
   run(session: LiveSession, request: JsonRpcRequest, exchange: Channel, rctx: RequestContext | undefined): void {
     const version = session.record.protocolVersion;
-    const gate = this.settings.scopes;
     // AUTH-06: a tool's scopes are checked before it runs or becomes a task.
-    const refused = gate !== undefined && this.registry.scopedTools > 0 ? gate.check(this.registry.tools, request.method, request.params, rctx?.authInfo) : undefined;
+    const refused = this.refusal(request, rctx, version);
     if (refused !== undefined) {
-      exchange.reply(errorText(request.id, toErrorObject(refused, this.settings.onError)), gate!.refusal(refused, rctx?.authInfo, version));
+      exchange.reply(errorText(request.id, toErrorObject(refused.error, this.settings.onError)), refused.http);
       return;
     }
+    const gate = this.settings.scopes;
     // 2025-11-25 experimental tasks (TK1-*): task-augmented tools/call and the tasks/* methods.
     if (this.tasks !== undefined && version >= '2025-11-25' && this.tasks.handle(session, request, exchange, rctx)) return;
     // Own keys only: "constructor" or "__proto__" are unknown methods, not Object.prototype members (JR-08).
@@ -473,7 +473,8 @@ export class StreamableHttp implements SessionHost {
   }
 
   /**
-   * The refusal of a request whose tool needs scopes the caller does not hold (AUTH-06), or undefined.
+   * The refusal of a request whose tool needs scopes the caller does not hold (AUTH-06), with its HTTP form, or
+   * undefined (always, while no tool has scopes).
    * @internal shared with the HTTP+SSE transport, which answers it on the POST.
    */
   refusal(request: JsonRpcRequest, rctx: RequestContext | undefined, version: string): { error: InsufficientScopeError; http: HttpRefusal } | undefined {
