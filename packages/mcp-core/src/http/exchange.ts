@@ -5,10 +5,10 @@
 import { SSE_HEADERS } from '../sse/index';
 import type { LogicalStream } from './logical-stream';
 import { acceptedResponse, jsonResponse } from './responses';
+import type { JsonHead } from './responses';
 import { streamResponse, textResponse } from './text-response';
 import type { SseStream } from '../sse/index';
 import { DecidedResponse } from './decided-response';
-import type { HttpRefusal } from '../server/scopes';
 
 /**
  * Where the messages of one request go: its POST exchange (Streamable HTTP) or the session's one SSE connection
@@ -25,7 +25,7 @@ export interface Channel {
    * Delivers a response (undefined: a cancelled request owes none). `refusal`: the status and header fields the
    * answer takes when it is a lone JSON answer (a refused scope, AUTH-06); a stream carries the JSON-RPC error alone.
    */
-  reply(text: string | undefined, refusal?: HttpRefusal): void;
+  reply(text: string | undefined, refusal?: JsonHead): void;
   /** Ends the HTTP connection but keeps the stream resumable (SSE polling). */
   closeConnection(retryMs: number): void;
 }
@@ -129,7 +129,7 @@ export class Exchange extends DecidedResponse implements Channel {
    * @param text Serialised response, or undefined for a cancelled request that owes none (CAN-01).
    * @param refusal Status and header fields of a refused request (AUTH-06), used when it is the lone JSON answer.
    */
-  reply(text: string | undefined, refusal?: HttpRefusal): void {
+  reply(text: string | undefined, refusal?: JsonHead): void {
     if (this.#state === 'done') return;
     // A refusal keeps its status and a JSON body whatever Accept says, as other HTTP errors do.
     if (this.#state === 'pending' && !this.jsonAllowed && (refusal === undefined || this.batch)) this.upgrade();
@@ -150,9 +150,7 @@ export class Exchange extends DecidedResponse implements Channel {
       // Every request was cancelled: nothing is owed. An SSE stream with no events says so without a body to parse.
       this.decide(this.sseAllowed ? textResponse('', 200, SSE_HEADERS) : acceptedResponse());
     } else {
-      this.decide(
-        this.batch ? jsonResponse(`[${replies.join(',')}]`) : refusal === undefined ? jsonResponse(replies[0]!) : jsonResponse(replies[0]!, refusal.status, refusal.headers),
-      );
+      this.decide(this.batch ? jsonResponse(`[${replies.join(',')}]`) : jsonResponse(replies[0]!, refusal?.status, refusal?.headers));
     }
   }
 }

@@ -8,6 +8,12 @@ import { textResponse } from './text-response';
 const JSON_FIELDS: Record<string, string> = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>;
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/** The HTTP status and header fields a lone JSON answer takes: an error's status, a refused scope's challenge. */
+export interface JsonHead {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+}
+
 /**
  * A JSON response from already-serialised text. Lazy (see {@link textResponse}): the native Response is only built
  * when something other than an adapter that asked for lazy responses reads it.

@@ -3,11 +3,11 @@
  * (progress, a log line) first, then an SSE stream that ends with the response (MH-03). The stream is not
  * resumable; the client closing it cancels the request (MH-05).
  */
-import type { HttpRefusal } from '../server/scopes';
 import { createSseStream, encodeSseEvent, SSE_HEADERS } from '../sse/index';
 import type { SseStream } from '../sse/index';
 import type { Channel } from './exchange';
 import { emptyResponse, jsonResponse } from './responses';
+import type { JsonHead } from './responses';
 import { streamResponse } from './text-response';
 import { DecidedResponse } from './decided-response';
 
@@ -99,7 +99,7 @@ export class StatelessExchange extends DecidedResponse implements Channel {
    * @param text Serialised response, or undefined when nothing is owed (the client went away).
    * @param http HTTP status (default 200) and header fields (a refused scope's challenge, AUTH-06) of a JSON answer.
    */
-  reply(text: string | undefined, http?: HttpRefusal): void {
+  reply(text: string | undefined, http?: JsonHead): void {
     const status = http?.status ?? 200;
     if (this.#state === 'done') return;
     // An error keeps its status and a JSON body whatever Accept says (MH-08, TRAP-09); a result streams when the

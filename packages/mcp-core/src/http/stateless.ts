@@ -28,6 +28,7 @@ import type { ListenHub, SubscriptionFilter } from './listen';
 import type { Accepts } from './media';
 import { checkMirrorHeaders } from './mirror-headers';
 import { acceptedResponse, errorResponse, jsonResponse } from './responses';
+import type { JsonHead } from './responses';
 import { StatelessContext } from './stateless-context';
 import { TASKS_EXTENSION, taskFields, taskState } from '../tasks/extension';
 import type { Outcome, TaskRuntime } from '../tasks/runtime';
@@ -344,12 +345,12 @@ export class StatelessHttp {
     this.inflight++;
     const call: Call = { ctx, version: envelope.protocolVersion, session: undefined };
     let finished = false;
-    const finish = (text: string | undefined, status = 200, headers?: Record<string, string>) => {
+    const finish = (text: string | undefined, head?: JsonHead) => {
       if (finished) return;
       finished = true;
       this.inflight--;
       ctx.dispose();
-      exchange.reply(ctx.cancelled ? undefined : text, status === 200 && headers === undefined ? undefined : { status, headers });
+      exchange.reply(ctx.cancelled ? undefined : text, head);
     };
     // `task.start: 'explicit'`: the run becomes a task when the handler calls ctx.startTask() (TKX, MRTR first).
     let detached: Parameters<TaskRuntime['settle']>[0] | undefined;
@@ -396,8 +397,7 @@ export class StatelessHttp {
       } catch (e) {
         const err = toErrorObject(e, this.settings.onError);
         // A handler's InsufficientScopeError: 401/403 with the challenge while nothing streamed (AUTH-06).
-        const refusal = this.settings.scopes?.refusal(e, rctx?.authInfo, envelope.protocolVersion);
-        finish(errorText(req.id, err), refusal?.status ?? statusOf(err.code), refusal?.headers);
+        finish(errorText(req.id, err), this.settings.scopes?.refusal(e, rctx?.authInfo, envelope.protocolVersion) ?? { status: statusOf(err.code) });
       }
     };
     if (nameKey !== undefined && (req.params?.inputResponses !== undefined || req.params?.requestState !== undefined)) {

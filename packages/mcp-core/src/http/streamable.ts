@@ -15,7 +15,7 @@ import type { Call } from '../server/call';
 import { capabilitiesFor } from '../server/capabilities';
 import { METHODS } from '../server/handlers';
 import type { Registry } from '../server/registry';
-import type { HttpRefusal, ScopeGate } from '../server/scopes';
+import type { ScopeGate } from '../server/scopes';
 import { EMPTY_OBJECT, createSessionId, memoryStoreLink, shareFrozen } from '../session/index';
 import type { LiveRecord, SessionRecord, SessionStore } from '../session/index';
 import { SSE_HEADERS } from '../sse/index';
@@ -29,6 +29,7 @@ import type { SessionHost } from './live-session';
 import { parseAccept } from './media';
 import type { Accepts } from './media';
 import { acceptedResponse, emptyResponse, errorResponse, jsonResponse, nullIdFor } from './responses';
+import type { JsonHead } from './responses';
 import { isResponse, streamResponse } from './text-response';
 import type { ObservedRun } from '../server/observe';
 import { isThenable } from '../thenable';
@@ -453,7 +454,7 @@ export class StreamableHttp implements SessionHost {
     }
     const ctx = session.begin(request, exchange, rctx);
     const call: Call = { ctx, version, session };
-    const done = (text: string, refusal?: HttpRefusal) => {
+    const done = (text: string, refusal?: JsonHead) => {
       session.end(ctx);
       // A cancelled request owes no response (CAN-01).
       exchange.reply(ctx.cancelled ? undefined : text, refusal);
@@ -477,7 +478,7 @@ export class StreamableHttp implements SessionHost {
    * undefined (always, while no tool has scopes).
    * @internal shared with the HTTP+SSE transport, which answers it on the POST.
    */
-  refusal(request: JsonRpcRequest, rctx: RequestContext | undefined, version: string): { error: InsufficientScopeError; http: HttpRefusal } | undefined {
+  refusal(request: JsonRpcRequest, rctx: RequestContext | undefined, version: string): { error: InsufficientScopeError; http: JsonHead } | undefined {
     const gate = this.settings.scopes;
     const error = gate !== undefined && this.registry.scopedTools > 0 ? gate.check(this.registry.tools, request.method, request.params, rctx?.authInfo) : undefined;
     return error === undefined ? undefined : { error, http: gate!.refusal(error, rctx?.authInfo, version)! };

@@ -168,8 +168,7 @@ export interface RegistryFeatures {
  */
 export class Registry {
   readonly tools = new Map<string, ToolEntry>();
-  /** How many registered tools have `scopes`: while none has, no call needs a scope check. */
-  scopedTools = 0;
+  #scopedTools = 0;
   readonly resources = new Map<string, ResourceEntry>();
   readonly templates = new Map<string, TemplateEntry>();
   readonly prompts = new Map<string, PromptEntry>();
@@ -192,6 +191,11 @@ export class Registry {
     private readonly features: RegistryFeatures = {},
   ) {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  }
+
+  /** How many registered tools have `scopes`: while none has, no call needs a scope check. */
+  get scopedTools(): number {
+    return this.#scopedTools;
   }
 
   /** Adds a tool; names are unique. */
@@ -237,12 +241,12 @@ export class Registry {
       scopes,
     };
     this.tools.set(name, entry);
-    if (scopes !== undefined) this.scopedTools++;
+    if (scopes !== undefined) this.#scopedTools++;
     this.#changed('tools');
     return () => {
       if (this.tools.get(name) === entry) {
         this.tools.delete(name);
-        if (scopes !== undefined) this.scopedTools--;
+        if (scopes !== undefined) this.#scopedTools--;
         this.#changed('tools');
       }
     };

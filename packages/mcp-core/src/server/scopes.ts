@@ -6,6 +6,7 @@
 import { InsufficientScopeError, isInsufficientScopeError, isScopeToken } from '../errors';
 import { isModernVersion } from '../protocol/versions';
 import type { AuthInfo } from '../types';
+import type { JsonHead } from '../http/responses';
 
 /** The `auth` option of createMcp. */
 export interface AuthOptions {
@@ -27,11 +28,6 @@ export interface ScopeSettings {
   readonly covers: ((granted: string, required: string) => boolean) | undefined;
 }
 
-/** The HTTP status and header fields a lone JSON answer takes (an error's, a refused scope's challenge). */
-export interface HttpRefusal {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-}
 
 /**
  * Checks and resolves the `auth` option.
@@ -93,7 +89,7 @@ export function missingScopes(required: readonly string[], auth: AuthInfo | unde
  * @param settings Resolved `auth` option.
  * @returns Status and header fields, or undefined for any other error.
  */
-export function scopeRefusal(error: unknown, auth: AuthInfo | undefined, version: string, settings: ScopeSettings): HttpRefusal | undefined {
+export function scopeRefusal(error: unknown, auth: AuthInfo | undefined, version: string, settings: ScopeSettings): JsonHead | undefined {
   if (!isInsufficientScopeError(error)) return undefined;
   const required = error.scopes;
   const scope = isModernVersion(version) || auth?.scopes === undefined ? required : [...new Set([...auth.scopes.filter(isScopeToken), ...required])];
@@ -145,7 +141,7 @@ export interface ScopeGate {
     auth: AuthInfo | undefined,
   ) => InsufficientScopeError | undefined;
   /** The HTTP form of a refusal, for any thrown value (see {@link scopeRefusal}). */
-  readonly refusal: (error: unknown, auth: AuthInfo | undefined, version: string) => HttpRefusal | undefined;
+  readonly refusal: (error: unknown, auth: AuthInfo | undefined, version: string) => JsonHead | undefined;
 }
 
 /**
