@@ -22,6 +22,24 @@ export function rawClient(port: number): Socket {
   return connect(port, '127.0.0.1').on('data', () => {});
 }
 
+/**
+ * Counts the writes that reach the sockets of `server` (each `_write` or `_writev` is one syscall's worth of data);
+ * read `writes()` after a response, set it back with `reset()`.
+ */
+export function countSocketWrites(server: NodeServer): { writes: () => number; reset: () => void } {
+  let writes = 0;
+  server.server.on('connection', (socket: Socket & Record<string, unknown>) => {
+    for (const name of ['_write', '_writev'] as const) {
+      const original = socket[name] as (...args: unknown[]) => unknown;
+      socket[name] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return original.apply(this, args);
+      };
+    }
+  });
+  return { writes: () => writes, reset: () => void (writes = 0) };
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `check` every 10 ms, at most `ms`; returns its last value. */

@@ -2,7 +2,7 @@ import { get, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { encoder, sleep, start, until } from './helpers';
+import { countSocketWrites, encoder, sleep, start, until } from './helpers';
 
 const SSE = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
@@ -114,21 +114,12 @@ describe('writing the response', () => {
         { headers: SSE },
       ),
     );
-    let writes = 0;
-    server.server.on('connection', (socket: import('node:net').Socket & Record<string, unknown>) => {
-      for (const name of ['_write', '_writev'] as const) {
-        const original = socket[name] as (...args: unknown[]) => unknown;
-        socket[name] = function (this: unknown, ...args: unknown[]) {
-          writes++;
-          return original.apply(this, args);
-        };
-      }
-    });
+    const sockets = countSocketWrites(server);
     for (let i = 0; i < 3; i++) {
-      writes = 0;
+      sockets.reset();
       const res = await request(server.url);
       expect(await res.body.text()).toBe('data: 1\n\ndata: 2\n\n');
-      expect(writes).toBe(1);
+      expect(sockets.writes()).toBe(1);
     }
   });
 
@@ -140,16 +131,7 @@ describe('writing the response', () => {
       return { content: [{ type: 'text', text: 'done' }] };
     });
     const server = await start(mcp.handle);
-    let writes = 0;
-    server.server.on('connection', (socket: import('node:net').Socket & Record<string, unknown>) => {
-      for (const name of ['_write', '_writev'] as const) {
-        const original = socket[name] as (...args: unknown[]) => unknown;
-        socket[name] = function (this: unknown, ...args: unknown[]) {
-          writes++;
-          return original.apply(this, args);
-        };
-      }
-    });
+    const sockets = countSocketWrites(server);
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const rpc = (id: number, method: string, params: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
     const init = await request(`${server.url}/mcp`, { method: 'POST', headers, body: rpc(1, 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '0' } }) });
@@ -157,13 +139,13 @@ describe('writing the response', () => {
     const session = { ...headers, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
     await (await request(`${server.url}/mcp`, { method: 'POST', headers: session, body: '{"jsonrpc":"2.0","method":"notifications/initialized"}' })).body.text();
     for (let i = 0; i < 3; i++) {
-      writes = 0;
+      sockets.reset();
       const res = await request(`${server.url}/mcp`, { method: 'POST', headers: session, body: rpc(2, 'tools/call', { name: 'stream', arguments: {}, _meta: { progressToken: 'p' } }) });
       const text = await res.body.text();
       expect(res.headers['content-type']).toBe('text/event-stream');
       expect(text.match(/"method":"notifications\/progress"/g)).toHaveLength(10);
       expect(text).toContain('"result"');
-      expect(writes).toBe(1);
+      expect(sockets.writes()).toBe(1);
     }
     await mcp.close();
   });
